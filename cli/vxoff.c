@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: LGPL-2.1-only OR BSD-2-Clause */
+/* STUB CLI */
+#include <stdio.h>
+#include <vxoff/vxoff.h>
+int main(void)
+{
+	printf("vxoff %s\n", vxoff_version_string());
+	return 0;
+}

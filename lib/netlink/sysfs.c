@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: LGPL-2.1-only OR BSD-2-Clause */
+/* Small text files of sysfs and procfs. */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core.h"
+
+ssize_t vxoff__read_file(const char *path, char *buf, size_t cap)
+{
+	ssize_t n, total = 0;
+	int fd;
+
+	if (cap == 0)
+		return -EINVAL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	while ((size_t)total < cap - 1) {
+		n = read(fd, buf + total, cap - 1 - (size_t)total);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			n = -errno;
+			close(fd);
+			return n;
+		}
+		if (n == 0)
+			break;
+		total += n;
+	}
+	close(fd);
+	buf[total] = '\0';
+	while (total > 0 && (buf[total - 1] == '\n' || buf[total - 1] == ' '))
+		buf[--total] = '\0';
+	return total;
+}
+
+int vxoff__read_u64(const char *path, uint64_t *ret)
+{
+	char buf[64], *end;
+	unsigned long long v;
+	ssize_t n = vxoff__read_file(path, buf, sizeof(buf));
+
+	if (n < 0)
+		return (int)n;
+	if (n == 0 || buf[0] == '-')
+		return -EPROTO;
+	errno = 0;
+	v = strtoull(buf, &end, 0);
+	if (errno || *end)
+		return -EPROTO;
+	*ret = v;
+	return 0;
+}
