@@ -368,6 +368,8 @@ struct vxoff_napi_info {
 #define VXOFF_VX_OVERLAY_GRO_OFF 29u
 #define VXOFF_VX_PORT_8472 30u		     /* VXLAN device on Linux's legacy port 8472 */
 #define VXOFF_VX_FEATURES_UNKNOWN 31u	     /* features could not be read */
+#define VXOFF_VX_PORT_TABLE_UNKNOWN 32u	     /* the tunnel port table could not be read */
+#define VXOFF_VX_RSS_UNKNOWN 33u	     /* RSS could not be read */
 
 struct vxoff_vxlan_verdict {
 	uint32_t sz;
