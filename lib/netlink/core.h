@@ -59,6 +59,9 @@ int vxoff__transport_replay_new(struct vxoff_ctx *ctx, const char *path,
 				struct vxoff__transport *ret);
 /* Number of recorded exchanges a replay transport has not served (tests). */
 uint32_t vxoff__replay_unused(struct vxoff_ctx *ctx);
+/* SIOCETHTOOL on ifname through the context's transport (real, recorder or replay): data is
+ * the command struct of len bytes. Return 0 or -errno. */
+int vxoff__ethtool_ioctl(struct vxoff_ctx *ctx, const char *ifname, void *data, size_t len);
 
 /*
  * Every public entry point brackets its work with these: -ECHILD after fork, -EBUSY when
@@ -124,7 +127,8 @@ struct vxoff__nl_handler {
 int vxoff__nl_request(struct vxoff_ctx *ctx, uint32_t proto, struct nlmsghdr *req,
 		      const struct vxoff__nl_handler *h, const char *what);
 
-/* A request buffer: MNL_SOCKET_BUFFER_SIZE bytes, aligned; lives on the caller's stack. */
+/* A request buffer, aligned; lives on the caller's stack. Declare it zeroed
+ * (`= { .buf = { 0 } }`): libmnl 1.0.4 leaves attribute padding unset. */
 #define VXOFF__REQ_BUF_SIZE 8192
 union vxoff__req_buf {
 	char buf[VXOFF__REQ_BUF_SIZE];

@@ -57,7 +57,7 @@ static int family_cb(const struct nlmsghdr *nlh, void *data)
 
 int vxoff__genl_family(struct vxoff_ctx *ctx, const char *name, uint64_t *ops_mask)
 {
-	union vxoff__req_buf rb;
+	union vxoff__req_buf rb = { .buf = { 0 } };
 	struct family_reply fr = { 0, 0 };
 	struct vxoff__nl_handler h = { .msg = family_cb, .data = &fr, .hdrlen = GENL_HDRLEN };
 	struct vxoff__family *f;
@@ -95,6 +95,6 @@ int vxoff__genl_family(struct vxoff_ctx *ctx, const char *name, uint64_t *ops_ma
 		*ops_mask = fr.ops;
 	return fr.id;
 missing:
-	return vxoff__err(ctx, -EOPNOTSUPP, VXOFF_REASON_NO_FAMILY,
+	return vxoff__err(ctx, -ENOENT, VXOFF_REASON_NO_FAMILY,
 			  "this kernel has no '%s' generic netlink family", name);
 }

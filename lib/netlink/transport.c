@@ -176,6 +176,13 @@ int vxoff__transport_real_new(struct vxoff__transport *ret)
 	return 0;
 }
 
+int vxoff__ethtool_ioctl(struct vxoff_ctx *ctx, const char *ifname, void *data, size_t len)
+{
+	if (!ctx->tr.ethtool_ioctl)
+		return -EOPNOTSUPP;
+	return ctx->tr.ethtool_ioctl(ctx->tr.priv, ctx, ifname, data, len);
+}
+
 /* ---- recorder ---- */
 
 struct rec_tr {

@@ -162,7 +162,7 @@ static int get_one_cb(const struct nlmsghdr *nlh, void *data)
 int vxoff__link_get(struct vxoff_ctx *ctx, const char *ifname, uint32_t ifindex,
 		    struct vxoff_devinfo **ret)
 {
-	union vxoff__req_buf rb;
+	union vxoff__req_buf rb = { .buf = { 0 } };
 	struct get_one g = { NULL };
 	struct vxoff__nl_handler h = { .msg = get_one_cb, .data = &g };
 	struct nlmsghdr *nlh = put_getlink(rb.buf, 0);
@@ -249,7 +249,7 @@ static int by_ifindex(const void *a, const void *b)
 
 int vxoff__link_dump(struct vxoff_ctx *ctx, struct vxoff_devlist **ret)
 {
-	union vxoff__req_buf rb;
+	union vxoff__req_buf rb = { .buf = { 0 } };
 	struct dump d = { NULL, 0 };
 	struct vxoff__nl_handler h = { .msg = dump_cb, .reset = dump_reset, .data = &d };
 	int r;
@@ -307,7 +307,7 @@ static void ports_reset(void *data)
 
 int vxoff__vxlan_ports(struct vxoff_ctx *ctx, uint32_t **ports, uint32_t *count)
 {
-	union vxoff__req_buf rb;
+	union vxoff__req_buf rb = { .buf = { 0 } };
 	struct ports p = { NULL, 0 };
 	struct vxoff__nl_handler h = { .msg = ports_cb, .reset = ports_reset, .data = &p };
 	struct nlmsghdr *nlh = put_getlink(rb.buf, NLM_F_DUMP);
