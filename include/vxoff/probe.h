@@ -649,6 +649,9 @@ VXOFF_API const char *vxoff_vxlan_reason_name(uint32_t code);
  */
 VXOFF_API const char *vxoff_severity_name(uint32_t severity);
 
+/* The "schema" member of vxoff_devlist_json()'s document (docs/probe-json.md). */
+#define VXOFF_PROBE_JSON_SCHEMA "vxoff-probe/1"
+
 /* Flags of the JSON functions. */
 #define VXOFF_JSON_PRETTY (1u << 0) /* indented, one member a line */
 

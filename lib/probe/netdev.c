@@ -394,8 +394,10 @@ static int fill(struct vxoff_ctx *ctx, struct vxoff_devinfo **devs, uint32_t cou
 	}
 
 join:
-	qsort(d.q, d.nq, sizeof(*d.q), by_ifindex_type_id);
-	qsort(d.n, d.nn, sizeof(*d.n), by_napi_id);
+	if (d.nq) /* qsort(NULL, 0) is undefined */
+		qsort(d.q, d.nq, sizeof(*d.q), by_ifindex_type_id);
+	if (d.nn)
+		qsort(d.n, d.nn, sizeof(*d.n), by_napi_id);
 	for (uint32_t i = 0; i < count; i++)
 		devs[i]->napi.threaded = VXOFF_CAP_UNKNOWN;
 	napi_presence(devs, count, &d);

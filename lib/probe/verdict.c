@@ -267,9 +267,13 @@ static void check_rss(struct judge *j, const struct vxoff_devinfo *nic)
 		    nic->ifname);
 	else
 		add(j, VXOFF_VX_RSS_IP_ONLY, VXOFF_SEVERITY_WARN,
-		    "%s hashes UDP on addresses only: all VXLAN traffic between two VTEPs lands on "
-		    "one queue (ethtool -N %s rx-flow-hash udp4 sdfn)",
-		    nic->ifname, nic->ifname);
+		    "%s hashes UDP/IPv4 %s, not on the source port: all VXLAN traffic between two "
+		    "VTEPs lands on one queue (ethtool -N %s rx-flow-hash udp4 sdfn)",
+		    nic->ifname,
+		    nic->rss.udp4_fields & (VXOFF_RXH_IP_SRC | VXOFF_RXH_IP_DST)
+			    ? "on addresses only"
+			    : "on no field at all",
+		    nic->ifname);
 }
 
 static uint32_t rx_queues(const struct vxoff_devinfo *nic)

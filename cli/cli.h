@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: LGPL-2.1-only OR BSD-2-Clause */
+/* The vxoff command: what the dispatcher (vxoff.c) and every subcommand share. */
+#ifndef VXOFF_CLI_H
+#define VXOFF_CLI_H
+
+#include <vxoff/vxoff.h>
+
+/* Exit statuses of every command. */
+#define CLI_EXIT_OK 0
+#define CLI_EXIT_FAIL 1	 /* the library or the system refused: the message says why */
+#define CLI_EXIT_USAGE 2 /* bad command line */
+
+/*
+ * A subcommand. argv[0] is its name; getopt is reset for it. Returns the exit status; prints
+ * its own output and errors.
+ */
+int cmd_probe(int argc, char **argv);
+
+/* Print the subcommand's usage line to stderr and return CLI_EXIT_USAGE. */
+int cli_usage_error(const char *synopsis, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * A context in network namespace netns (NULL: ours). On failure print the library's reason
+ * and return NULL.
+ */
+struct vxoff_ctx *cli_ctx_new(const char *netns);
+
+/*
+ * Print "vxoff: <ctx's last error>" (with the kernel's extack text) to stderr; err is what
+ * the failed call returned, used when ctx has no message. Returns CLI_EXIT_FAIL.
+ */
+int cli_error(struct vxoff_ctx *ctx, int err);
+
+/* Print "vxoff: <what>: <strerror(-err)>" for failures outside a context. */
+int cli_errno(const char *what, int err);
+
+/* Flush stdout and report a failed write (a closed pipe, a full disk). */
+int cli_finish_output(int status);
+
+#endif /* VXOFF_CLI_H */
