@@ -124,7 +124,7 @@ int vxoff__cpulist_parse(const char *list, uint64_t *bits, uint32_t nbits)
 			return -EINVAL;
 		if (b >= nbits)
 			return -ERANGE;
-		for (unsigned long c = a; c <= b; c += stride)
+		for (unsigned long c = a; c <= b; c = b - c < stride ? b + 1 : c + stride)
 			bits[c / 64] |= 1ull << (c % 64);
 		while (isspace((unsigned char)*p))
 			p++;

@@ -10,6 +10,9 @@
 
 /* NSFS_MAGIC from <linux/magic.h>, to tell a network namespace fd from any other file. */
 #include <linux/magic.h>
+#include <linux/nsfs.h>
+#include <sched.h>
+#include <sys/ioctl.h>
 #include <sys/vfs.h>
 
 static int set_errbuf(char *errbuf, size_t errlen, int err, const char *msg)
@@ -28,10 +31,18 @@ static int set_errbuf(char *errbuf, size_t errlen, int err, const char *msg)
 static int is_nsfs(int fd)
 {
 	struct statfs sfs;
+	int type;
 
 	if (fstatfs(fd, &sfs) < 0)
 		return -errno;
-	return sfs.f_type == NSFS_MAGIC ? 0 : -EBADF;
+	if (sfs.f_type != NSFS_MAGIC)
+		return -EBADF;
+	/* any namespace lives on nsfs: a uts or mount namespace fd must not pass (4.11+; an
+	 * older kernel answers ENOTTY and the type stays unchecked) */
+	type = ioctl(fd, NS_GET_NSTYPE);
+	if (type >= 0 && type != CLONE_NEWNET)
+		return -EBADF;
+	return 0;
 }
 
 static int open_netns(struct vxoff_ctx *ctx, const struct vxoff_ctx_opts *o, char *errbuf,
@@ -147,6 +158,10 @@ void vxoff_ctx_free(struct vxoff_ctx *ctx)
 	if (ctx->tr.free)
 		ctx->tr.free(ctx->tr.priv);
 	vxoff__err_clear(ctx);
+	for (uint32_t i = 0; i < ctx->nwarns; i++) { /* the last call's warnings */
+		free(ctx->warns[i].what);
+		free(ctx->warns[i].msg);
+	}
 	free(ctx->warns);
 	if (ctx->netns_fd >= 0)
 		close(ctx->netns_fd);

@@ -47,7 +47,7 @@ int vxoff__copy_out(void *out, const void *src, size_t ksize, uint32_t min_sz)
 	return 0;
 }
 
-static char *vfmt(const char *fmt, va_list ap)
+static __attribute__((format(printf, 1, 0))) char *vfmt(const char *fmt, va_list ap)
 {
 	char *s = NULL;
 

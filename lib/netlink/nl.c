@@ -208,7 +208,9 @@ static void parse_extack(const struct nlmsghdr *nlh, struct extack *ea)
 	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
 		return;
 	off = MNL_NLMSG_HDRLEN + sizeof(int);
-	if (nlh->nlmsg_flags & NLM_F_CAPPED)
+	if (nlh->nlmsg_type == NLMSG_DONE)
+		; /* netlink_dump_done(): the errno, then the attributes; no request echoed */
+	else if (nlh->nlmsg_flags & NLM_F_CAPPED)
 		off += sizeof(struct nlmsghdr);
 	else if (len >= off + sizeof(struct nlmsghdr))
 		off += NLMSG_ALIGN(e->msg.nlmsg_len);
