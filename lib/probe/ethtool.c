@@ -627,7 +627,7 @@ static int dump_item(struct fill *f, const struct msg *m, struct vxoff_devlist *
 	struct vxoff__nl_handler h = {
 		.msg = reply_cb, .reset = dump_reset, .data = &st, .hdrlen = GENL_HDRLEN
 	};
-	char what[64], nomsg[96], *orphan_msg = NULL;
+	char what[64], nomsg[96], gonemsg[96], *orphan_msg = NULL;
 	int r;
 
 	dump_reset(&st);
@@ -660,16 +660,27 @@ static int dump_item(struct fill *f, const struct msg *m, struct vxoff_devlist *
 				   what, st.orphans) < 0)
 		return -ENOMEM;
 	snprintf(nomsg, sizeof(nomsg), "ethtool %s: not supported by this device", m->name);
+	snprintf(gonemsg, sizeof(gonemsg),
+		 "ethtool %s: the device disappeared during the probe", m->name);
 	r = 0;
 	for (uint32_t i = 0; i < l->count && r == 0; i++) {
 		struct vxoff_devinfo *di = l->devs[i];
 		struct vxoff__item *it = &di->items[m->item];
 
 		if (it->cap == VXOFF_CAP_UNKNOWN && it->err == 0) {
-			/* the dump skips devices that answer EOPNOTSUPP */
-			r = orphan_msg
-				    ? item_mark(di, m->item, VXOFF_CAP_UNKNOWN, -EPROTO, orphan_msg)
-				    : item_mark(di, m->item, VXOFF_CAP_NO, -EOPNOTSUPP, nomsg);
+			const struct vxoff__item *feat = &di->items[VXOFF_ITEM_FEATURES];
+
+			/*
+			 * The dump skips devices that answer EOPNOTSUPP, and devices that are
+			 * gone. Every device answers FEATURES_GET: absent there means gone
+			 * (removed since the link dump), and so for the later messages too.
+			 */
+			if (orphan_msg)
+				r = item_mark(di, m->item, VXOFF_CAP_UNKNOWN, -EPROTO, orphan_msg);
+			else if (m->item == VXOFF_ITEM_FEATURES || feat->err == -ENODEV)
+				r = item_mark(di, m->item, VXOFF_CAP_UNKNOWN, -ENODEV, gonemsg);
+			else
+				r = item_mark(di, m->item, VXOFF_CAP_NO, -EOPNOTSUPP, nomsg);
 		} else if (it->cap == VXOFF_CAP_YES && m->item == VXOFF_ITEM_RSS) {
 			r = rss_finish(f, di);
 		}
