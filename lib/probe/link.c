@@ -263,7 +263,8 @@ int vxoff__link_dump(struct vxoff_ctx *ctx, struct vxoff_devlist **ret)
 		vxoff_devlist_free(d.l);
 		return r;
 	}
-	qsort(d.l->devs, d.l->count, sizeof(*d.l->devs), by_ifindex);
+	if (d.l->count) /* qsort(NULL, 0) is undefined */
+		qsort(d.l->devs, d.l->count, sizeof(*d.l->devs), by_ifindex);
 	*ret = d.l;
 	return 0;
 }
