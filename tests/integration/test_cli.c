@@ -1,0 +1,346 @@
+/* SPDX-License-Identifier: LGPL-2.1-only OR BSD-2-Clause */
+/*
+ * Integration: the vxoff command in a throwaway namespace vxoff-t<pid>-cli (veth pair, a VXLAN
+ * device on it, a tap, an ifb).
+ *
+ *   vxoff probe -n NS -j      parses as {"schema": "vxoff-probe/1", "devices": [...]}; the
+ *                             devices are those of `ip -j link show`, with the same ifindex,
+ *                             kind and MTU; every device has the keys ifname ifindex kind mtu
+ *                             features channels rings coalesce rss tunnel_ports queues vxlan;
+ *                             a null item has unavailable.<item>.message, an "unsupported"
+ *                             one is null, and where ethtool -l says "Operation not
+ *                             supported" channels is null (where it works, not null);
+ *   vxoff probe -n NS -j vx0  just that device;
+ *   vxoff probe -n NS         text, naming every device;
+ *   vxoff probe -n NS nosuchdev   exit 1, the message names nosuchdev;
+ *   vxoff probe -n <absent> -j    fails, the message names the namespace.
+ *
+ * The binary comes from $VXOFF_CLI (set by ctest). Needs root, ip, ethtool and vxlan; else skip.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "nstest.h"
+
+static struct {
+	const char *skip;
+	const char *cli;
+	char ns[64];
+	struct json_object *ip;
+} g;
+
+static const char *const required_keys[] = {"ifname",	"ifindex",	"kind",	  "mtu",
+					    "features", "channels",	"rings",  "coalesce",
+					    "rss",	"tunnel_ports", "queues", "vxlan"};
+/* keys that are probe items: null when unavailable */
+static const char *const item_keys[] = {"features", "channels",	    "rings",  "coalesce",
+					"rss",	    "tunnel_ports", "queues", "vxlan"};
+
+#define SKIP_IF_NEEDED()                                                                           \
+	do {                                                                                       \
+		if (g.skip) {                                                                      \
+			print_message("SKIP: %s\n", g.skip);                                       \
+			skip();                                                                    \
+		}                                                                                  \
+	} while (0)
+
+static int group_setup(void **state)
+{
+	static char why[512];
+	struct nt_run r;
+
+	(void)state;
+	g.cli = getenv("VXOFF_CLI");
+	if (!g.cli || access(g.cli, X_OK) != 0) {
+		g.skip = "VXOFF_CLI does not name the vxoff binary (run through ctest)";
+		return 0;
+	}
+	g.skip = nt_precondition();
+	if (g.skip)
+		return 0;
+	if (nt_ns_create("cli", g.ns) < 0) {
+		g.skip = "could not create a network namespace (ip netns add failed)";
+		return 0;
+	}
+	if (nt_sh_quiet("ip -n %s link add veth0 type veth peer name veth1", g.ns))
+		return -1;
+	if (nt_sh(&r,
+		  "ip -n %s link add vx0 type vxlan id 42 dstport 4789 dev veth0 "
+		  "remote 198.18.0.2",
+		  g.ns) != 0) {
+		snprintf(why, sizeof(why), "no VXLAN support in this kernel (vxlan module?): %s",
+			 r.err);
+		why[strcspn(why, "\n")] = '\0';
+		nt_run_free(&r);
+		g.skip = why;
+		return 0;
+	}
+	nt_run_free(&r);
+	if (nt_sh_quiet("ip -n %s tuntap add mode tap name tap0", g.ns) ||
+	    nt_sh_quiet("ip -n %s link add ifb0 type ifb", g.ns) ||
+	    nt_sh_quiet("ip -n %s link set veth0 up", g.ns) ||
+	    nt_sh_quiet("ip -n %s link set veth1 up", g.ns))
+		return -1;
+	g.ip = nt_ip_links(g.ns);
+	return g.ip ? 0 : -1;
+}
+
+static int group_teardown(void **state)
+{
+	int rc = 0;
+
+	(void)state;
+	json_object_put(g.ip);
+	g.ip = NULL;
+	if (g.ns[0]) {
+		rc = nt_ns_delete(g.ns);
+		if (nt_ns_listed(g.ns)) {
+			fprintf(stderr, "teardown: %s still listed by ip netns list\n", g.ns);
+			rc = -1;
+		}
+		g.ns[0] = '\0';
+	}
+	return rc;
+}
+
+static struct json_object *run_json(const char *args, struct nt_run *r)
+{
+	struct json_object *doc;
+
+	nt_sh(r, "%s probe -n %s -j %s", g.cli, g.ns, args);
+	if (r->status != 0)
+		fail_msg("vxoff probe -n %s -j %s exited %d: %s", g.ns, args, r->status, r->err);
+	doc = json_tokener_parse(r->out);
+	if (!doc)
+		fail_msg("vxoff probe -j %s: stdout is not JSON:\n%.2000s", args, r->out);
+	return doc;
+}
+
+static struct json_object *devices_of(struct json_object *doc)
+{
+	struct json_object *devs = nt_get(doc, "devices");
+	const char *schema = nt_get_str(doc, "schema");
+
+	assert_non_null(schema);
+	assert_string_equal(schema, "vxoff-probe/1");
+	assert_non_null(devs);
+	assert_true(json_object_is_type(devs, json_type_array));
+	return devs;
+}
+
+static void test_cli_json_all(void **state)
+{
+	struct nt_run r;
+	struct json_object *doc, *devs;
+	size_t n, nulls = 0, ethtool_checked = 0;
+	unsigned bad = 0;
+
+	(void)state;
+	SKIP_IF_NEEDED();
+	doc = run_json("", &r);
+	devs = devices_of(doc);
+	n = json_object_array_length(devs);
+	assert_int_equal(n, json_object_array_length(g.ip));
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *d = json_object_array_get_idx(devs, i), *ipd, *un;
+		const char *name = nt_get_str(d, "ifname"), *kind, *ipkind;
+		unsigned a, b;
+		struct nt_run l;
+
+		if (!name) {
+			print_error("device %zu has no ifname string\n", i);
+			bad++;
+			continue;
+		}
+		for (size_t k = 0; k < sizeof(required_keys) / sizeof(required_keys[0]); k++) {
+			struct json_object *v;
+
+			if (!json_object_object_get_ex(d, required_keys[k], &v)) {
+				print_error("%s: no \"%s\" key\n", name, required_keys[k]);
+				bad++;
+			}
+		}
+		ipd = nt_ip_link_by_name(g.ip, name);
+		if (!ipd) {
+			print_error("%s: not a device of ip link show\n", name);
+			bad++;
+			continue;
+		}
+		if (!nt_get_u32(d, "ifindex", &a) || !nt_get_u32(ipd, "ifindex", &b) || a != b) {
+			print_error("%s: ifindex differs from ip's\n", name);
+			bad++;
+		}
+		if (!nt_get_u32(d, "mtu", &a) || !nt_get_u32(ipd, "mtu", &b) || a != b) {
+			print_error("%s: mtu differs from ip's\n", name);
+			bad++;
+		}
+		kind = nt_get_str(d, "kind");
+		ipkind = nt_get_str(nt_get(ipd, "linkinfo"), "info_kind");
+		/* no IFLA_INFO_KIND (lo): null, or "" */
+		if (ipkind ? !kind || strcmp(kind, ipkind)
+			   : nt_get(d, "kind") && (!kind || *kind)) {
+			print_error("%s: kind '%s', ip says '%s'\n", name, kind ? kind : "(none)",
+				    ipkind ? ipkind : "");
+			bad++;
+		}
+		/* null <=> a reason under "unavailable" */
+		un = nt_get(d, "unavailable");
+		for (size_t k = 0; k < sizeof(item_keys) / sizeof(item_keys[0]); k++) {
+			struct json_object *v = NULL, *why = nt_get(un, item_keys[k]);
+			bool present = json_object_object_get_ex(d, item_keys[k], &v);
+
+			if (!present)
+				continue; /* reported above */
+			if (!v) {
+				nulls++;
+				const char *msg = nt_get_str(why, "message");
+
+				if (!msg || !*msg) {
+					print_error("%s: %s is null without a reason under "
+						    "\"unavailable\"\n",
+						    name, item_keys[k]);
+					bad++;
+				}
+			} else if (why && (strcmp(item_keys[k], "queues") ||
+					   !nt_contains(nt_get_str(why, "status"), "unknown"))) {
+				/* the one exception (json.c): queues sysfs listed while the netdev
+				 * family could not (a device that is down), status "unknown" */
+				print_error("%s: %s has a value and an \"unavailable\" entry\n",
+					    name, item_keys[k]);
+				bad++;
+			}
+			/* an unsupported item is null */
+			if (v && nt_contains(nt_get_str(why, "status"), "unsupported")) {
+				print_error("%s: %s is unsupported but not null\n", name,
+					    item_keys[k]);
+				bad++;
+			}
+		}
+		/* ethtool decides which: where it cannot show channels, vxoff's are null */
+		if (nt_sh(&l, "ip netns exec %s ethtool -l %s", g.ns, name) != 0 &&
+		    nt_contains(l.err, "Operation not supported")) {
+			if (nt_get(d, "channels")) {
+				print_error("%s: ethtool -l says unsupported, channels not null\n",
+					    name);
+				bad++;
+			} else {
+				print_message("%s: channels null: %s\n", name,
+					      nt_get_str(nt_get(un, "channels"), "message"));
+			}
+			ethtool_checked++;
+		} else if (l.status == 0 && !nt_get(d, "channels")) {
+			print_error("%s: ethtool -l works, channels is null\n", name);
+			bad++;
+		}
+		nt_run_free(&l);
+		if (!nt_get(d, "features")) {
+			print_error("%s: features null, though ethtool -k works on every device\n",
+				    name);
+			bad++;
+		}
+	}
+	json_object_put(doc);
+	nt_run_free(&r);
+	assert_true(ethtool_checked > 0); /* vx0 at least: the null path was exercised */
+	assert_true(nulls > 0);
+	assert_int_equal(bad, 0);
+}
+
+static void test_cli_json_one(void **state)
+{
+	struct nt_run r;
+	struct json_object *doc, *devs;
+	unsigned a = 0;
+
+	(void)state;
+	SKIP_IF_NEEDED();
+	doc = run_json("vx0", &r);
+	devs = devices_of(doc);
+	assert_int_equal(json_object_array_length(devs), 1);
+	assert_string_equal(nt_get_str(json_object_array_get_idx(devs, 0), "ifname"), "vx0");
+	assert_true(nt_get_u32(json_object_array_get_idx(devs, 0), "ifindex", &a));
+	assert_int_equal(a, nt_ip_ifindex(g.ip, "vx0"));
+	assert_non_null(nt_get(json_object_array_get_idx(devs, 0), "vxlan"));
+	json_object_put(doc);
+	nt_run_free(&r);
+}
+
+static void test_cli_text(void **state)
+{
+	struct nt_run r;
+	size_t n;
+
+	(void)state;
+	SKIP_IF_NEEDED();
+	n = json_object_array_length(g.ip);
+	nt_sh(&r, "%s probe -n %s", g.cli, g.ns);
+	if (r.status != 0)
+		fail_msg("vxoff probe -n %s exited %d: %s", g.ns, r.status, r.err);
+	for (size_t i = 0; i < n; i++) {
+		const char *name = nt_get_str(json_object_array_get_idx(g.ip, i), "ifname");
+
+		if (!nt_contains(r.out, name))
+			fail_msg("text output does not mention %s:\n%.2000s", name, r.out);
+	}
+	nt_run_free(&r);
+}
+
+static void test_cli_unknown_device(void **state)
+{
+	struct nt_run r;
+
+	(void)state;
+	SKIP_IF_NEEDED();
+	nt_sh(&r, "%s probe -n %s nosuchdev", g.cli, g.ns);
+	print_message("exit %d, stderr: %s", r.status, r.err);
+	assert_int_equal(r.status, 1);
+	assert_true(nt_contains(r.err, "nosuchdev") || nt_contains(r.out, "nosuchdev"));
+	nt_run_free(&r);
+	nt_sh(&r, "%s probe -n %s -j nosuchdev", g.cli, g.ns);
+	assert_int_equal(r.status, 1);
+	assert_true(nt_contains(r.err, "nosuchdev"));
+	nt_run_free(&r);
+}
+
+static void test_cli_missing_netns(void **state)
+{
+	struct nt_run r;
+	char name[64];
+
+	(void)state;
+	SKIP_IF_NEEDED();
+	snprintf(name, sizeof(name), "vxoff-t%d-absent", (int)getpid());
+	assert_false(nt_ns_listed(name));
+	nt_sh(&r, "%s probe -n %s -j", g.cli, name);
+	print_message("exit %d, stderr: %s", r.status, r.err);
+	assert_true(r.status >= 1 && r.status < 126);
+	assert_true(nt_contains(r.err, name));
+	nt_run_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cli_json_all),	  cmocka_unit_test(test_cli_json_one),
+		cmocka_unit_test(test_cli_text),	  cmocka_unit_test(test_cli_unknown_device),
+		cmocka_unit_test(test_cli_missing_netns),
+	};
+	int failed;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	failed = cmocka_run_group_tests_name("integration.cli", tests, group_setup, group_teardown);
+	if (g.skip && !failed) {
+		printf("SKIPPED: %s\n", g.skip);
+		return 77;
+	}
+	return failed ? 1 : 0;
+}
