@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -648,15 +649,11 @@ static int probe_all(struct vxoff_ctx *ctx, const struct vxoff_probe_opts *po, b
 	if (r < 0)
 		return cli_error(ctx, r);
 	if (json) {
-		char *s = NULL;
-
-		r = vxoff_devlist_json(list, pretty ? VXOFF_JSON_PRETTY : 0, &s);
-		if (r < 0) {
-			rc = cli_errno("building the JSON", r);
-		} else {
-			puts(s);
-			vxoff_free(s);
-		}
+		/* streamed: thousands of devices never sit in memory as one string */
+		fflush(stdout);
+		r = vxoff_devlist_json_fd(list, pretty ? VXOFF_JSON_PRETTY : 0, STDOUT_FILENO);
+		if (r < 0)
+			rc = cli_errno("writing the JSON", r);
 	} else {
 		for (uint32_t i = 0; i < vxoff_devlist_count(list); i++) {
 			const struct vxoff_devinfo *di;

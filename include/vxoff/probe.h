@@ -678,6 +678,19 @@ VXOFF_API int vxoff_devinfo_json(const struct vxoff_devinfo *di, uint32_t flags,
  */
 VXOFF_API int vxoff_devlist_json(const struct vxoff_devlist *list, uint32_t flags, char **ret);
 
+/**
+ * vxoff_devlist_json_fd() - as vxoff_devlist_json(), written to @fd as it is built (with a
+ * final newline), so a document of thousands of devices never sits in memory whole.
+ * @list: the list.
+ * @flags: VXOFF_JSON_*.
+ * @fd: an open file descriptor, borrowed (not closed); the library only write()s to it.
+ *
+ * Return: 0, -EINVAL, -ENOMEM, or the errno of a failed write (e.g. -EPIPE); after a failure
+ * part of the document may have been written.
+ * Since: 0.1
+ */
+VXOFF_API int vxoff_devlist_json_fd(const struct vxoff_devlist *list, uint32_t flags, int32_t fd);
+
 #ifdef __cplusplus
 }
 #endif

@@ -86,7 +86,7 @@ static bool bit(const uint32_t *w, uint32_t i)
 	return i < VXOFF__FEATURE_WORDS * 32 && (w[i / 32] >> (i % 32)) & 1;
 }
 
-static uint32_t feature_flags(const struct vxoff_devinfo *di, uint32_t i)
+uint32_t vxoff__feature_flags(const struct vxoff_devinfo *di, uint32_t i)
 {
 	uint32_t f = 0;
 
@@ -113,7 +113,7 @@ int vxoff_devinfo_feature(const struct vxoff_devinfo *di, uint32_t idx, struct v
 	if (idx >= vxoff_devinfo_feature_count(di))
 		return -ERANGE;
 	f.sz = sizeof(f);
-	f.flags = feature_flags(di, idx);
+	f.flags = vxoff__feature_flags(di, idx);
 	f.name = di->fnames->names[idx] ? di->fnames->names[idx] : "";
 	return vxoff__copy_out(out, &f, sizeof(f), OUT_MIN);
 }
@@ -126,6 +126,41 @@ int vxoff__feature_index(const struct vxoff_devinfo *di, const char *name)
 		if (di->fnames->names[i] && !strcmp(di->fnames->names[i], name))
 			return (int)i;
 	return -ENOENT;
+}
+
+int vxoff__feature_wk(const struct vxoff_devinfo *di, enum vxoff__wk_feature wk)
+{
+	static const char *const names[VXOFF__WK_COUNT] = {
+		[VXOFF__WK_TX_UDP_TNL_SEG] = "tx-udp_tnl-segmentation",
+		[VXOFF__WK_TX_UDP_TNL_CSUM_SEG] = "tx-udp_tnl-csum-segmentation",
+		[VXOFF__WK_RX_CHECKSUM] = "rx-checksum",
+		[VXOFF__WK_RX_UDP_TNL_PORT] = "rx-udp_tunnel-port-offload",
+		[VXOFF__WK_RX_GRO] = "rx-gro",
+		[VXOFF__WK_RX_GRO_HW] = "rx-gro-hw",
+	};
+	struct vxoff__strset *fs = di->fnames;
+
+	if (!fs || vxoff_devinfo_feature_count(di) == 0)
+		return -ENOENT;
+	if (!fs->wk_done) { /* the set is shared: the first device fills it for all */
+		for (uint32_t k = 0; k < VXOFF__WK_COUNT; k++) {
+			fs->wk[k] = -1;
+			for (uint32_t i = 0; i < fs->count; i++)
+				if (fs->names[i] && !strcmp(fs->names[i], names[k])) {
+					fs->wk[k] = (int32_t)i;
+					break;
+				}
+		}
+		fs->wk_done = true;
+	}
+	if (fs->wk[wk] < 0 || (uint32_t)fs->wk[wk] >= vxoff_devinfo_feature_count(di))
+		return -ENOENT;
+	return fs->wk[wk];
+}
+
+bool vxoff__feature_bit(const uint32_t *words, int i)
+{
+	return i >= 0 && bit(words, (uint32_t)i);
 }
 
 bool vxoff__feature_has(const struct vxoff_devinfo *di, const uint32_t *words, const char *name)
@@ -385,7 +420,7 @@ int vxoff_devinfo_vxlan_reason(const struct vxoff_devinfo *di, uint32_t idx,
 	r.code = di->reasons[idx].code;
 	r.severity = di->reasons[idx].severity;
 	r.name = vxoff_vxlan_reason_name(r.code);
-	r.text = di->reasons[idx].text;
+	r.text = di->rtext + di->reasons[idx].text_off;
 	return vxoff__copy_out(out, &r, sizeof(r), OUT_MIN);
 }
 

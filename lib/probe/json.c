@@ -22,9 +22,11 @@
  * under memory exhaustion it can hand back short text without an error; short of parsing the
  * text again, nothing here can tell.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/socket.h>
 
 #include <json-c/json.h>
@@ -43,7 +45,7 @@
 /* Feature state bits, as an index into jb.fstate. */
 #define FS_ACTIVE 1u
 #define FS_FIXED 2u
-#define FS_REQUESTED 4u
+#define FS_REQUEST_DIFFERS 4u /* "requested" printed: only when it differs from "active" */
 
 /* A growing NUL-terminated text buffer. */
 struct sbuf {
@@ -67,8 +69,15 @@ struct jb {
 	/* the eight states {"active", "fixed", "requested"} of a feature, printed */
 	char *fstate[8];
 	size_t fstate_len[8];
-	/* the current device's feature table, printed */
+	/* the current device's feature table and verdict, printed */
 	struct sbuf ftxt;
+	struct sbuf vtxt;
+	/* "name": of each feature of fset, at fnames.p + fname_off[i] */
+	const struct vxoff__strset *fset;
+	struct sbuf fnames;
+	uint32_t *fname_off;
+	bool have_ftxt;
+	bool have_vtxt;
 };
 
 static void jb_fail(struct jb *j)
@@ -199,6 +208,128 @@ static int sb_put_jstr(struct sbuf *b, const char *s)
 	return 0;
 }
 
+/*
+ * A text writer for the hot parts of a device (link, verdict): objects written straight into a
+ * buffer, formatted as json-c formats them. Keys are our own ASCII literals (no escaping).
+ */
+struct tw {
+	struct jb *j;
+	struct sbuf *b;
+	size_t indent; /* spaces before a member when pretty */
+	bool first;
+	int err;
+};
+
+static void tw_put(struct tw *t, const char *s, size_t n)
+{
+	if (!t->err && sb_put(t->b, s, n) < 0)
+		t->err = -ENOMEM;
+}
+
+static void tw_key(struct tw *t, const char *k)
+{
+	if (!t->first)
+		tw_put(t, ",", 1);
+	t->first = false;
+	if (t->j->pretty) {
+		tw_put(t, "\n", 1);
+		if (!t->err && sb_pad(t->b, t->indent) < 0)
+			t->err = -ENOMEM;
+	}
+	tw_put(t, "\"", 1);
+	tw_put(t, k, strlen(k));
+	tw_put(t, t->j->pretty ? "\": " : "\":", t->j->pretty ? 3 : 2);
+}
+
+static void tw_null(struct tw *t, const char *k)
+{
+	tw_key(t, k);
+	tw_put(t, "null", 4);
+}
+
+/* Decimal digits of v at the end of buf[24]; returns the first. snprintf costs more than
+ * the rest of a member. */
+static char *u64_digits(char *end, uint64_t v)
+{
+	do {
+		*--end = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return end;
+}
+
+static void tw_u64(struct tw *t, const char *k, bool present, uint64_t v)
+{
+	char num[24], *p;
+
+	if (!present) {
+		tw_null(t, k);
+		return;
+	}
+	tw_key(t, k);
+	p = u64_digits(num + sizeof(num), v);
+	tw_put(t, p, (size_t)(num + sizeof(num) - p));
+}
+
+static void tw_i64(struct tw *t, const char *k, bool present, int64_t v)
+{
+	char num[24];
+	int n;
+
+	if (!present) {
+		tw_null(t, k);
+		return;
+	}
+	tw_key(t, k);
+	n = snprintf(num, sizeof(num), "%" PRId64, v);
+	tw_put(t, num, (size_t)n);
+}
+
+/* A string member; NULL or "" is null. */
+static void tw_str(struct tw *t, const char *k, const char *v)
+{
+	if (!v || !*v) {
+		tw_null(t, k);
+		return;
+	}
+	tw_key(t, k);
+	if (!t->err && sb_put_jstr(t->b, v) < 0)
+		t->err = -ENOMEM;
+}
+
+/* Open an object or array member (NULL k: an array element); members go one level deeper. */
+static void tw_open(struct tw *t, const char *k, char brace)
+{
+	if (k) {
+		tw_key(t, k);
+	} else {
+		if (!t->first)
+			tw_put(t, ",", 1);
+		if (t->j->pretty) {
+			tw_put(t, "\n", 1);
+			if (!t->err && sb_pad(t->b, t->indent) < 0)
+				t->err = -ENOMEM;
+		}
+	}
+	tw_put(t, &brace, 1);
+	t->indent += 2;
+	t->first = true;
+}
+
+static void tw_close(struct tw *t, char brace)
+{
+	bool empty = t->first;
+
+	t->indent -= 2;
+	if (t->j->pretty && !empty) {
+		tw_put(t, "\n", 1);
+		if (!t->err && sb_pad(t->b, t->indent) < 0)
+			t->err = -ENOMEM;
+	}
+	tw_put(t, &brace, 1);
+	t->first = false;
+}
+
 /* ---- json-c helpers ---- */
 
 /* Add v (owned) to object o under key k; a NULL v is an allocation failure. */
@@ -289,14 +420,6 @@ static void jadd_str(struct jb *j, struct json_object *o, const char *k, const c
 }
 
 /* An empty string means "none" or "not reported" in the C structs: null in JSON. */
-static void jadd_str_or_null(struct jb *j, struct json_object *o, const char *k, const char *s)
-{
-	if (s && *s)
-		jadd_str(j, o, k, s);
-	else
-		jadd_null(j, o, k);
-}
-
 static int jb_init(struct jb *j, uint32_t flags)
 {
 	memset(j, 0, sizeof(*j));
@@ -320,7 +443,9 @@ static int jb_init(struct jb *j, uint32_t flags)
 			break;
 		jadd(j, o, "active", jbool(j, s & FS_ACTIVE));
 		jadd(j, o, "fixed", jbool(j, s & FS_FIXED));
-		jadd(j, o, "requested", jbool(j, s & FS_REQUESTED));
+		/* as ethtool's "[requested on]": only where the request did not take effect */
+		if (s & FS_REQUEST_DIFFERS)
+			jadd(j, o, "requested", jbool(j, !(s & FS_ACTIVE)));
 		t = j->err ? NULL : json_object_to_json_string_length(o, j->jflags, &len);
 		if (!t || sb_put_shifted(&b, t, len, j->pretty ? 4 : 0) < 0) {
 			free(b.p);
@@ -339,6 +464,9 @@ static void jb_fini(struct jb *j)
 	for (uint32_t s = 0; s < 8; s++)
 		free(j->fstate[s]);
 	free(j->ftxt.p);
+	free(j->vtxt.p);
+	free(j->fnames.p);
+	free(j->fname_off);
 	json_object_put(j->bools[0]);
 	json_object_put(j->bools[1]);
 }
@@ -467,131 +595,95 @@ static bool item_yes(const struct vxoff_devinfo *di, uint32_t item, struct vxoff
 	return st->cap == VXOFF_CAP_YES;
 }
 
-static void link_json(struct jb *j, struct json_object *d, const struct vxoff_devinfo *di,
-		      bool have_drv)
+/* The link members of a device, written into t (a device object being written). */
+static void link_text(struct tw *t, const struct vxoff_devinfo *di, bool have_drv)
 {
 	VXOFF_OUT(vxoff_link_info, l);
-	struct json_object *vx;
 	uint32_t p;
 
 	if (vxoff_devinfo_link(di, &l) < 0) {
 		/* the link item is unknown: every field is null, "unavailable" says why */
 		static const char *const keys[] = {
-			"ifname",
-			"ifindex",
-			"kind",
-			"address",
-			"operstate",
-			"mtu",
-			"min_mtu",
-			"max_mtu",
-			"parent_ifindex",
-			"underlay_ifindex",
-			"master_ifindex",
-			"link_netnsid",
-			"driver",
-			"bus_info",
-			"firmware_version",
-			"gso_max_size",
-			"gso_max_segs",
-			"gro_max_size",
-			"gso_ipv4_max_size",
-			"gro_ipv4_max_size",
-			"tso_max_size",
-			"tso_max_segs",
-			"num_rx_queues",
-			"num_tx_queues",
+			"ifname",	 "ifindex",	    "kind",		"address",
+			"operstate",	 "mtu",		    "min_mtu",		"max_mtu",
+			"parent_ifindex", "underlay_ifindex", "master_ifindex", "link_netnsid",
+			"driver",	 "bus_info",	    "firmware_version", "gso_max_size",
+			"gso_max_segs",	 "gro_max_size",    "gso_ipv4_max_size", "gro_ipv4_max_size",
+			"tso_max_size",	 "tso_max_segs",    "num_rx_queues",	"num_tx_queues",
 			"vxlan_link",
 		};
 
 		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-			jadd_null(j, d, keys[i]);
+			tw_null(t, keys[i]);
 		return;
 	}
 	p = l.present;
-	jadd_str(j, d, "ifname", l.ifname);
-	jadd_u32(j, d, "ifindex", l.ifindex);
-	jadd_str_or_null(j, d, "kind", l.kind);
-	jadd_str_or_null(j, d, "address", l.address);
-	if (operstate_name(l.operstate))
-		jadd_str(j, d, "operstate", operstate_name(l.operstate));
-	else
-		jadd_null(j, d, "operstate");
-	jadd_u32(j, d, "mtu", l.mtu);
-	jadd_u32_if(j, d, "min_mtu", p & VXOFF_LINK_HAS_MIN_MTU, l.min_mtu);
-	jadd_u32_if(j, d, "max_mtu", p & VXOFF_LINK_HAS_MAX_MTU, l.max_mtu);
+	tw_str(t, "ifname", l.ifname);
+	tw_u64(t, "ifindex", true, l.ifindex);
+	tw_str(t, "kind", l.kind);
+	tw_str(t, "address", l.address);
+	tw_str(t, "operstate", operstate_name(l.operstate));
+	tw_u64(t, "mtu", true, l.mtu);
+	tw_u64(t, "min_mtu", p & VXOFF_LINK_HAS_MIN_MTU, l.min_mtu);
+	tw_u64(t, "max_mtu", p & VXOFF_LINK_HAS_MAX_MTU, l.max_mtu);
 	/* ifindex 0 is "none" in the C struct */
-	jadd_u32_if(j, d, "parent_ifindex", l.parent_ifindex, l.parent_ifindex);
-	jadd_u32_if(j, d, "underlay_ifindex", l.underlay_ifindex, l.underlay_ifindex);
-	jadd_u32_if(j, d, "master_ifindex", l.master_ifindex, l.master_ifindex);
-	if (p & VXOFF_LINK_HAS_NETNSID)
-		jadd(j, d, "link_netnsid", json_object_new_int64(l.link_netnsid));
-	else
-		jadd_null(j, d, "link_netnsid");
-	if (have_drv) {
-		jadd_str_or_null(j, d, "driver", l.driver);
-		jadd_str_or_null(j, d, "bus_info", l.bus_info);
-		jadd_str_or_null(j, d, "firmware_version", l.fw_version);
-	} else {
-		jadd_null(j, d, "driver");
-		jadd_null(j, d, "bus_info");
-		jadd_null(j, d, "firmware_version");
-	}
-	jadd_u32_if(j, d, "gso_max_size", p & VXOFF_LINK_HAS_GSO_MAX_SIZE, l.gso_max_size);
-	jadd_u32_if(j, d, "gso_max_segs", p & VXOFF_LINK_HAS_GSO_MAX_SEGS, l.gso_max_segs);
-	jadd_u32_if(j, d, "gro_max_size", p & VXOFF_LINK_HAS_GRO_MAX_SIZE, l.gro_max_size);
-	jadd_u32_if(j, d, "gso_ipv4_max_size", p & VXOFF_LINK_HAS_GSO_IPV4_MAX_SIZE,
-		    l.gso_ipv4_max_size);
-	jadd_u32_if(j, d, "gro_ipv4_max_size", p & VXOFF_LINK_HAS_GRO_IPV4_MAX_SIZE,
-		    l.gro_ipv4_max_size);
-	jadd_u32_if(j, d, "tso_max_size", p & VXOFF_LINK_HAS_TSO_MAX_SIZE, l.tso_max_size);
-	jadd_u32_if(j, d, "tso_max_segs", p & VXOFF_LINK_HAS_TSO_MAX_SEGS, l.tso_max_segs);
-	jadd_u32_if(j, d, "num_rx_queues", p & VXOFF_LINK_HAS_QUEUES, l.num_rx_queues);
-	jadd_u32_if(j, d, "num_tx_queues", p & VXOFF_LINK_HAS_QUEUES, l.num_tx_queues);
+	tw_u64(t, "parent_ifindex", l.parent_ifindex, l.parent_ifindex);
+	tw_u64(t, "underlay_ifindex", l.underlay_ifindex, l.underlay_ifindex);
+	tw_u64(t, "master_ifindex", l.master_ifindex, l.master_ifindex);
+	tw_i64(t, "link_netnsid", p & VXOFF_LINK_HAS_NETNSID, l.link_netnsid);
+	tw_str(t, "driver", have_drv ? l.driver : NULL);
+	tw_str(t, "bus_info", have_drv ? l.bus_info : NULL);
+	tw_str(t, "firmware_version", have_drv ? l.fw_version : NULL);
+	tw_u64(t, "gso_max_size", p & VXOFF_LINK_HAS_GSO_MAX_SIZE, l.gso_max_size);
+	tw_u64(t, "gso_max_segs", p & VXOFF_LINK_HAS_GSO_MAX_SEGS, l.gso_max_segs);
+	tw_u64(t, "gro_max_size", p & VXOFF_LINK_HAS_GRO_MAX_SIZE, l.gro_max_size);
+	tw_u64(t, "gso_ipv4_max_size", p & VXOFF_LINK_HAS_GSO_IPV4_MAX_SIZE, l.gso_ipv4_max_size);
+	tw_u64(t, "gro_ipv4_max_size", p & VXOFF_LINK_HAS_GRO_IPV4_MAX_SIZE, l.gro_ipv4_max_size);
+	tw_u64(t, "tso_max_size", p & VXOFF_LINK_HAS_TSO_MAX_SIZE, l.tso_max_size);
+	tw_u64(t, "tso_max_segs", p & VXOFF_LINK_HAS_TSO_MAX_SEGS, l.tso_max_segs);
+	tw_u64(t, "num_rx_queues", p & VXOFF_LINK_HAS_QUEUES, l.num_rx_queues);
+	tw_u64(t, "num_tx_queues", p & VXOFF_LINK_HAS_QUEUES, l.num_tx_queues);
 	if (!(p & VXOFF_LINK_HAS_VXLAN)) {
-		jadd_null(j, d, "vxlan_link");
+		tw_null(t, "vxlan_link");
 		return;
 	}
-	vx = jobj(j);
-	jadd(j, d, "vxlan_link", vx);
-	jadd_u32(j, vx, "vni", l.vxlan_vni);
-	jadd_u32(j, vx, "port", l.vxlan_port);
-	if (l.vxlan_family == AF_INET)
-		jadd_str(j, vx, "family", "ipv4");
-	else if (l.vxlan_family == AF_INET6)
-		jadd_str(j, vx, "family", "ipv6");
-	else
-		jadd_null(j, vx, "family");
+	tw_open(t, "vxlan_link", '{');
+	tw_u64(t, "vni", true, l.vxlan_vni);
+	tw_u64(t, "port", true, l.vxlan_port);
+	tw_str(t, "family", l.vxlan_family == AF_INET ? "ipv4"
+			    : l.vxlan_family == AF_INET6 ? "ipv6"
+							 : NULL);
+	tw_close(t, '}');
 }
 
 /*
  * One feature as json-c prints an object member at level 2 (the table sits at level 1):
  * [","] ["\n" + 4 spaces] "name" ":" [" "] state. The hot loop: one reservation a feature.
  */
-static int feature_text(struct jb *j, struct sbuf *b, const char *name, uint32_t s, bool first)
+/*
+ * The quoted, escaped names of a string set's features, built once per JSON document: every
+ * device of a probe shares the set, so the hot loop below only copies.
+ */
+static int feature_names(struct jb *j, const struct vxoff__strset *set, uint32_t n)
 {
-	size_t n = strlen(name);
-	char *w;
-
-	if (n > SIZE_MAX / 8 || sb_reserve(b, 6 * n + j->fstate_len[s] + 16) < 0)
+	if (j->fset == set)
+		return 0;
+	j->fset = NULL;
+	j->fnames.len = 0;
+	free(j->fname_off);
+	j->fname_off = calloc((size_t)n + 1, sizeof(*j->fname_off));
+	if (!j->fname_off)
 		return -ENOMEM;
-	w = b->p + b->len;
-	if (!first)
-		*w++ = ',';
-	if (j->pretty) {
-		memcpy(w, "\n    ", 5);
-		w += 5;
+	for (uint32_t i = 0; i < n; i++) {
+		j->fname_off[i] = (uint32_t)j->fnames.len;
+		/* bits this kernel left unnamed have no meaning to report: empty */
+		if (set->names[i] && *set->names[i] &&
+		    (sb_put_jstr(&j->fnames, set->names[i]) < 0 ||
+		     sb_put(&j->fnames, j->pretty ? ": " : ":", j->pretty ? 2 : 1) < 0))
+			return -ENOMEM;
 	}
-	*w++ = '"';
-	w = jesc(w, name, n);
-	*w++ = '"';
-	*w++ = ':';
-	if (j->pretty)
-		*w++ = ' ';
-	memcpy(w, j->fstate[s], j->fstate_len[s]);
-	w += j->fstate_len[s];
-	*w = '\0';
-	b->len = (size_t)(w - b->p);
+	j->fname_off[n] = (uint32_t)j->fnames.len;
+	j->fset = set;
 	return 0;
 }
 
@@ -599,28 +691,46 @@ static void features_json(struct jb *j, struct json_object *d, const struct vxof
 {
 	uint32_t n = vxoff_devinfo_feature_count(di);
 	struct sbuf *b = &j->ftxt;
-	struct json_object *o;
 	bool first = true;
 	int r;
 
 	if (j->err)
 		return;
 	b->len = 0;
-	r = sb_put(b, "{", 1);
+	r = feature_names(j, di->fnames, n);
+	if (r == 0)
+		r = sb_put(b, "{", 1);
 	for (uint32_t i = 0; i < n && r == 0; i++) {
-		VXOFF_OUT(vxoff_feature, f);
-		uint32_t s = 0;
+		uint32_t f = vxoff__feature_flags(di, i), s = 0;
+		uint32_t off = j->fname_off[i], len = j->fname_off[i + 1] - off;
+		char *w;
 
-		/* bits this kernel left unnamed have no meaning to report */
-		if (vxoff_devinfo_feature(di, i, &f) < 0 || !f.name || !*f.name)
+		if (!len)
 			continue;
-		if (f.flags & VXOFF_FEATURE_ACTIVE)
+		if (f & VXOFF_FEATURE_ACTIVE)
 			s |= FS_ACTIVE;
-		if (f.flags & VXOFF_FEATURE_FIXED)
+		if (f & VXOFF_FEATURE_FIXED)
 			s |= FS_FIXED;
-		if (f.flags & VXOFF_FEATURE_WANTED)
-			s |= FS_REQUESTED;
-		r = feature_text(j, b, f.name, s, first);
+		if (!(f & VXOFF_FEATURE_WANTED) != !(f & VXOFF_FEATURE_ACTIVE))
+			s |= FS_REQUEST_DIFFERS;
+		/* [","] ["\n" + 4 spaces] "name": state, as json-c prints a member at level 2 */
+		if (sb_reserve(b, len + j->fstate_len[s] + 8) < 0) {
+			r = -ENOMEM;
+			break;
+		}
+		w = b->p + b->len;
+		if (!first)
+			*w++ = ',';
+		if (j->pretty) {
+			memcpy(w, "\n    ", 5);
+			w += 5;
+		}
+		memcpy(w, j->fnames.p + off, len);
+		w += len;
+		memcpy(w, j->fstate[s], j->fstate_len[s]);
+		w += j->fstate_len[s];
+		*w = '\0';
+		b->len = (size_t)(w - b->p);
 		first = false;
 	}
 	/* json-c's closing of an object at level 1 */
@@ -632,12 +742,8 @@ static void features_json(struct jb *j, struct json_object *d, const struct vxof
 		jb_fail(j);
 		return;
 	}
-	o = jobj(j);
-	if (!o)
-		return;
-	/* printed as is; the text stays in j->ftxt until this device has been printed */
-	json_object_set_serializer(o, json_object_userdata_to_json_string, b->p, NULL);
-	jadd(j, d, "features", o);
+	(void)d;
+	j->have_ftxt = true; /* spliced in by device_text() */
 }
 
 static void channels_json(struct jb *j, struct json_object *d, const struct vxoff_devinfo *di)
@@ -997,87 +1103,107 @@ static void napi_json(struct jb *j, struct json_object *d, const struct vxoff_de
 		    n.napi_defer_hard_irqs);
 }
 
+/*
+ * The verdict with its reasons, written as text like the feature table: about ten reasons a
+ * device, and a json-c object for each of their members cost more than the probe itself.
+ * Formatted for a device at level 0 (the caller shifts it).
+ */
+static int vxlan_text(struct jb *j, struct sbuf *b, const struct vxoff_devinfo *di,
+		      const struct vxoff_vxlan_verdict *v)
+{
+	struct tw t = { .j = j, .b = b, .indent = 2, .first = true };
+
+	b->len = 0;
+	tw_put(&t, "{", 1);
+	t.indent = 4;
+	tw_str(&t, "verdict", vxoff_verdict_name(v->verdict));
+	tw_u64(&t, "checked_ifindex", v->checked_ifindex, v->checked_ifindex);
+	tw_open(&t, "reasons", '[');
+	for (uint32_t i = 0; i < v->reason_count; i++) {
+		VXOFF_OUT(vxoff_vxlan_reason, r);
+
+		if (vxoff_devinfo_vxlan_reason(di, i, &r) < 0)
+			continue;
+		tw_open(&t, NULL, '{');
+		tw_u64(&t, "code", true, r.code);
+		tw_str(&t, "name", r.name ? r.name : vxoff_vxlan_reason_name(r.code));
+		tw_str(&t, "severity", vxoff_severity_name(r.severity));
+		tw_str(&t, "text", r.text);
+		tw_close(&t, '}');
+	}
+	tw_close(&t, ']');
+	tw_close(&t, '}');
+	return t.err;
+}
+
 static void vxlan_json(struct jb *j, struct json_object *d, const struct vxoff_devinfo *di)
 {
 	VXOFF_OUT(vxoff_vxlan_verdict, v);
-	struct json_object *o, *a;
 
 	if (vxoff_devinfo_vxlan(di, &v) < 0) {
 		jadd_null(j, d, "vxlan");
 		return;
 	}
-	o = jobj(j);
-	jadd(j, d, "vxlan", o);
-	jadd_str(j, o, "verdict", vxoff_verdict_name(v.verdict));
-	jadd_u32_if(j, o, "checked_ifindex", v.checked_ifindex, v.checked_ifindex);
-	a = jarr(j, v.reason_count);
-	jadd(j, o, "reasons", a);
-	for (uint32_t i = 0; i < v.reason_count && !j->err; i++) {
-		VXOFF_OUT(vxoff_vxlan_reason, r);
-		struct json_object *ro;
-
-		if (vxoff_devinfo_vxlan_reason(di, i, &r) < 0)
-			continue;
-		ro = jobj(j);
-		jpush(j, a, ro);
-		jadd_u32(j, ro, "code", r.code);
-		jadd_str(j, ro, "name", r.name ? r.name : vxoff_vxlan_reason_name(r.code));
-		jadd_str(j, ro, "severity", vxoff_severity_name(r.severity));
-		if (r.text)
-			jadd_str(j, ro, "text", r.text);
-		else
-			jadd_null(j, ro, "text");
+	if (j->err)
+		return;
+	if (vxlan_text(j, &j->vtxt, di, &v) < 0) {
+		jb_fail(j);
+		return;
 	}
+	j->have_vtxt = true; /* spliced in by device_text() */
 }
 
-static void unavailable_json(struct jb *j, struct json_object *u, uint32_t item,
-			     const struct vxoff_item_status *st)
+/* One member of "unavailable": why an item is null. */
+static void unavailable_text(struct tw *t, uint32_t item, const struct vxoff_item_status *st)
 {
-	struct json_object *o = jobj(j);
-	const char *en = st->err < 0 ? errno_name(-st->err) : NULL;
+	tw_open(t, vxoff_item_name(item), '{');
+	tw_str(t, "status", st->cap == VXOFF_CAP_NO ? "unsupported" : "unknown");
+	tw_u64(t, "errno", st->err < 0, (uint64_t)-(int64_t)st->err);
+	tw_str(t, "error", st->err < 0 ? errno_name(-st->err) : NULL);
+	tw_str(t, "message", st->msg);
+	tw_close(t, '}');
+}
 
-	jadd(j, u, vxoff_item_name(item), o);
-	jadd_str(j, o, "status", st->cap == VXOFF_CAP_NO ? "unsupported" : "unknown");
-	jadd_u32_if(j, o, "errno", st->err < 0, (uint32_t)-st->err);
-	if (en)
-		jadd_str(j, o, "error", en);
-	else
-		jadd_null(j, o, "error");
-	if (st->msg)
-		jadd_str(j, o, "message", st->msg);
-	else
-		jadd_null(j, o, "message");
+static bool asked(const struct vxoff_devinfo *di, uint32_t item)
+{
+	return (di->asked >> item) & 1;
 }
 
 static struct json_object *device_json(struct jb *j, const struct vxoff_devinfo *di)
 {
 	struct vxoff_item_status st[VXOFF_ITEM_COUNT];
 	bool yes[VXOFF_ITEM_COUNT];
-	struct json_object *d, *u;
+	struct json_object *d;
 
 	for (uint32_t i = 0; i < VXOFF_ITEM_COUNT; i++)
 		yes[i] = item_yes(di, i, &st[i]);
+	j->have_ftxt = j->have_vtxt = false;
 	d = jobj(j);
 	if (!d)
 		return NULL;
-	link_json(j, d, di, yes[VXOFF_ITEM_DRVINFO]);
-	if (yes[VXOFF_ITEM_FEATURES])
-		features_json(j, d, di);
-	else
-		jadd_null(j, d, "features");
-	channels_json(j, d, di);
-	rings_json(j, d, di);
-	coalesce_json(j, d, di, yes[VXOFF_ITEM_COALESCE]);
-	rss_json(j, d, di);
-	tunnel_json(j, d, di, yes[VXOFF_ITEM_TUNNEL_PORTS]);
-	queues_json(j, d, di, yes[VXOFF_ITEM_QUEUES]);
-	napi_json(j, d, di);
-	vxlan_json(j, d, di);
-	u = jobj(j);
-	jadd(j, d, "unavailable", u);
-	for (uint32_t i = 0; i < VXOFF_ITEM_COUNT && !j->err; i++)
-		if (!yes[i])
-			unavailable_json(j, u, i, &st[i]);
+	/* an item the caller did not ask for (--items) is left out, not reported as null */
+	if (asked(di, VXOFF_ITEM_FEATURES)) {
+		if (yes[VXOFF_ITEM_FEATURES])
+			features_json(j, d, di);
+		else
+			jadd_null(j, d, "features");
+	}
+	if (asked(di, VXOFF_ITEM_CHANNELS))
+		channels_json(j, d, di);
+	if (asked(di, VXOFF_ITEM_RINGS))
+		rings_json(j, d, di);
+	if (asked(di, VXOFF_ITEM_COALESCE))
+		coalesce_json(j, d, di, yes[VXOFF_ITEM_COALESCE]);
+	if (asked(di, VXOFF_ITEM_RSS))
+		rss_json(j, d, di);
+	if (asked(di, VXOFF_ITEM_TUNNEL_PORTS))
+		tunnel_json(j, d, di, yes[VXOFF_ITEM_TUNNEL_PORTS]);
+	if (asked(di, VXOFF_ITEM_QUEUES) || asked(di, VXOFF_ITEM_SYSFS))
+		queues_json(j, d, di, yes[VXOFF_ITEM_QUEUES]);
+	if (asked(di, VXOFF_ITEM_SYSFS))
+		napi_json(j, d, di);
+	if (asked(di, VXOFF_ITEM_VXLAN))
+		vxlan_json(j, d, di);
 	if (j->err) {
 		json_object_put(d);
 		return NULL;
@@ -1085,31 +1211,78 @@ static struct json_object *device_json(struct jb *j, const struct vxoff_devinfo 
 	return d;
 }
 
+/*
+ * One device, formatted as json-c prints an object at level 0 and shifted by pad: the json-c
+ * object of the small members, then the pre-printed feature table and verdict (about 80% of
+ * the bytes), then "unavailable", each copied once.
+ */
+static int device_text(struct jb *j, const struct vxoff_devinfo *di, struct sbuf *out,
+		       size_t pad)
+{
+	struct json_object *d = device_json(j, di);
+	struct tw t = { .j = j, .b = out, .indent = pad + 2, .first = true };
+	const char *s;
+	size_t len = 0;
+
+	if (!d)
+		return -ENOMEM;
+	tw_put(&t, "{", 1);
+	link_text(&t, di, di->items[VXOFF_ITEM_DRVINFO].cap == VXOFF_CAP_YES);
+	/* the json-c members, without the braces around them ("{...}", "{\n...\n}") */
+	if (json_object_object_length(d) > 0) {
+		s = json_object_to_json_string_length(d, j->jflags, &len);
+		if (!s || len < 2 || s[0] != '{' || s[len - 1] != '}') {
+			t.err = -ENOMEM;
+		} else {
+			len--;
+			if (j->pretty && s[len - 1] == '\n')
+				len--;
+			tw_put(&t, ",", 1);
+			if (!t.err && sb_put_shifted(out, s + 1, len - 1, pad) < 0)
+				t.err = -ENOMEM;
+		}
+	}
+	if (j->have_ftxt) {
+		tw_key(&t, "features");
+		if (!t.err && sb_put_shifted(out, j->ftxt.p, j->ftxt.len, pad) < 0)
+			t.err = -ENOMEM;
+	}
+	if (j->have_vtxt) {
+		tw_key(&t, "vxlan");
+		if (!t.err && sb_put_shifted(out, j->vtxt.p, j->vtxt.len, pad) < 0)
+			t.err = -ENOMEM;
+	}
+	tw_open(&t, "unavailable", '{');
+	for (uint32_t i = 0; i < VXOFF_ITEM_COUNT; i++) {
+		VXOFF_OUT(vxoff_item_status, st);
+
+		if (asked(di, i) && vxoff_devinfo_item(di, i, &st) == 0 &&
+		    st.cap != VXOFF_CAP_YES)
+			unavailable_text(&t, i, &st);
+	}
+	tw_close(&t, '}');
+	tw_close(&t, '}');
+	json_object_put(d);
+	return t.err;
+}
+
 int vxoff_devinfo_json(const struct vxoff_devinfo *di, uint32_t flags, char **ret)
 {
-	struct json_object *d = NULL;
-	const char *s = NULL;
-	char *out = NULL;
-	size_t len = 0;
+	struct sbuf out = {0};
 	struct jb j;
+	int r;
 
 	if (!di || !ret || (flags & ~VXOFF_JSON_PRETTY))
 		return -EINVAL;
-	if (jb_init(&j, flags) == 0)
-		d = device_json(&j, di);
-	if (d)
-		s = json_object_to_json_string_length(d, j.jflags, &len);
-	if (s)
-		out = malloc(len + 1);
-	if (out) {
-		memcpy(out, s, len);
-		out[len] = '\0';
-	}
-	json_object_put(d);
+	r = jb_init(&j, flags);
+	if (r == 0)
+		r = device_text(&j, di, &out, 0);
 	jb_fini(&j);
-	if (!out)
-		return -ENOMEM;
-	*ret = out;
+	if (r < 0) {
+		free(out.p);
+		return r;
+	}
+	*ret = out.p;
 	return 0;
 }
 
@@ -1130,50 +1303,87 @@ static int doc_head(struct sbuf *b, bool pretty)
 	return sb_put(b, pretty ? pt : t, pretty ? sizeof(pt) - 1 : sizeof(t) - 1);
 }
 
-int vxoff_devlist_json(const struct vxoff_devlist *list, uint32_t flags, char **ret)
+/* Write out's text to fd and empty it; -errno on a failed write. */
+static int flush_fd(struct sbuf *out, int fd)
+{
+	size_t done = 0;
+
+	while (done < out->len) {
+		ssize_t n = write(fd, out->p + done, out->len - done);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		done += (size_t)n;
+	}
+	out->len = 0;
+	return 0;
+}
+
+#define FLUSH_AT (256u << 10) /* a streamed document goes out in pieces of about this size */
+
+/* The document into out, or streamed to fd (>= 0) through out in pieces. */
+static int devlist_doc(const struct vxoff_devlist *list, uint32_t flags, struct sbuf *out, int fd)
 {
 	uint32_t n = vxoff_devlist_count(list);
-	struct sbuf out = {0};
 	bool first = true;
 	struct jb j;
 	int r;
 
-	if (!list || !ret || (flags & ~VXOFF_JSON_PRETTY))
-		return -EINVAL;
 	r = jb_init(&j, flags);
 	if (r == 0)
-		r = doc_head(&out, j.pretty);
+		r = doc_head(out, j.pretty);
 	for (uint32_t i = 0; i < n && r == 0; i++) {
 		const struct vxoff_devinfo *di;
-		struct json_object *d;
-		const char *s;
-		size_t len = 0;
 
 		if (vxoff_devlist_get(list, i, &di) < 0)
 			continue;
-		d = device_json(&j, di);
-		s = d ? json_object_to_json_string_length(d, j.jflags, &len) : NULL;
-		if (!s)
+		if (!first && sb_put(out, ",", 1) < 0)
 			r = -ENOMEM;
-		else if (!first && sb_put(&out, ",", 1) < 0)
+		else if (j.pretty && ((!first && sb_put(out, "\n", 1) < 0) || sb_pad(out, 4) < 0))
 			r = -ENOMEM;
-		else if (j.pretty && ((!first && sb_put(&out, "\n", 1) < 0) || sb_pad(&out, 4) < 0))
-			r = -ENOMEM;
-		else if (sb_put_shifted(&out, s, len, j.pretty ? 4 : 0) < 0)
-			r = -ENOMEM;
+		else
+			r = device_text(&j, di, out, j.pretty ? 4 : 0);
 		first = false;
-		json_object_put(d);
+		if (r == 0 && fd >= 0 && out->len >= FLUSH_AT)
+			r = flush_fd(out, fd);
 	}
 	if (r == 0 && j.pretty)
-		r = (!first && sb_put(&out, "\n", 1) < 0) || sb_put(&out, "  ]\n}", 6) < 0 ? -ENOMEM
-											   : 0;
+		r = (!first && sb_put(out, "\n", 1) < 0) || sb_put(out, "  ]\n}", 5) < 0 ? -ENOMEM : 0;
 	else if (r == 0)
-		r = sb_put(&out, "]}", 2);
+		r = sb_put(out, "]}", 2);
+	if (r == 0 && fd >= 0)
+		r = sb_put(out, "\n", 1) < 0 ? -ENOMEM : flush_fd(out, fd);
 	jb_fini(&j);
+	return r;
+}
+
+int vxoff_devlist_json(const struct vxoff_devlist *list, uint32_t flags, char **ret)
+{
+	struct sbuf out = {0};
+	int r;
+
+	if (!list || !ret || (flags & ~VXOFF_JSON_PRETTY))
+		return -EINVAL;
+	r = devlist_doc(list, flags, &out, -1);
 	if (r < 0) {
 		free(out.p);
 		return r;
 	}
 	*ret = out.p;
 	return 0;
+}
+
+int vxoff_devlist_json_fd(const struct vxoff_devlist *list, uint32_t flags, int32_t fd)
+{
+	struct sbuf out = {0};
+	int r;
+
+	if (!list || fd < 0 || (flags & ~VXOFF_JSON_PRETTY))
+		return -EINVAL;
+	r = devlist_doc(list, flags, &out, fd);
+	free(out.p);
+	return r;
 }

@@ -44,9 +44,7 @@ void vxoff__devinfo_free(struct vxoff_devinfo *di)
 		free(di->queues[i].xps_rxqs);
 	}
 	free(di->queues);
-	for (uint32_t i = 0; i < di->nreasons; i++)
-		free(di->reasons[i].text);
-	free(di->reasons);
+	free(di->rtext);
 	free(di);
 }
 
@@ -142,6 +140,7 @@ static int copy_opts(struct vxoff_ctx *ctx, const struct vxoff_probe_opts *opts,
 
 static void mark_not_asked(struct vxoff_devinfo *di, uint32_t items)
 {
+	di->asked = items;
 	for (uint32_t i = 0; i < VXOFF_ITEM_COUNT; i++) {
 		if (items & (1u << i))
 			continue;

@@ -16,11 +16,24 @@ struct vxoff__item {
 	char *msg;    /* heap, NULL for YES */
 };
 
+/* Features the verdict reads, looked up by name once per string set, not once per device. */
+enum vxoff__wk_feature {
+	VXOFF__WK_TX_UDP_TNL_SEG,
+	VXOFF__WK_TX_UDP_TNL_CSUM_SEG,
+	VXOFF__WK_RX_CHECKSUM,
+	VXOFF__WK_RX_UDP_TNL_PORT,
+	VXOFF__WK_RX_GRO,
+	VXOFF__WK_RX_GRO_HW,
+	VXOFF__WK_COUNT,
+};
+
 /* Feature names of this kernel (ETH_SS_FEATURES), shared by every device of a probe. */
 struct vxoff__strset {
 	uint32_t refs;
 	uint32_t count;
 	char **names;
+	bool wk_done;		       /* wk[] filled */
+	int32_t wk[VXOFF__WK_COUNT]; /* index of each well-known feature, -1 = this kernel lacks it */
 };
 
 struct vxoff__tunnel_table {
@@ -40,13 +53,17 @@ struct vxoff__queue {
 struct vxoff__reason {
 	uint32_t code;
 	uint32_t severity;
-	char *text;
+	uint32_t text_off; /* into vxoff_devinfo.rtext */
 };
+
+/* Reasons per device at most: the verdict adds about ten. */
+#define VXOFF__MAX_REASONS 24
 
 #define VXOFF__FEATURE_WORDS 8 /* up to 256 feature bits */
 
 struct vxoff_devinfo {
 	struct vxoff__item items[VXOFF_ITEM_COUNT];
+	uint32_t asked; /* items the caller asked for (1 << VXOFF_ITEM_*) */
 	/* strings of vxoff_link_info */
 	char ifname[IFNAMSIZ];
 	char kind[32];
@@ -84,8 +101,11 @@ struct vxoff_devinfo {
 
 	uint32_t verdict;
 	uint32_t checked_ifindex;
-	struct vxoff__reason *reasons;
+	struct vxoff__reason reasons[VXOFF__MAX_REASONS];
 	uint32_t nreasons;
+	char *rtext; /* every reason's text, NUL-separated: one allocation a device */
+	uint32_t rtext_len;
+	uint32_t rtext_cap;
 };
 
 struct vxoff_devlist {
@@ -145,6 +165,12 @@ int vxoff__verdict(struct vxoff_devinfo *di, const struct vxoff_devinfo *underla
 
 /* Feature lookups by name (NULL strset or unknown name: false). */
 int vxoff__feature_index(const struct vxoff_devinfo *di, const char *name);
+/* Index of a well-known feature (VXOFF__WK_*), or -ENOENT. */
+int vxoff__feature_wk(const struct vxoff_devinfo *di, enum vxoff__wk_feature wk);
+/* VXOFF_FEATURE_* flags of feature i (i < vxoff_devinfo_feature_count()). */
+uint32_t vxoff__feature_flags(const struct vxoff_devinfo *di, uint32_t i);
+/* Bit i of a feature bitset. */
+bool vxoff__feature_bit(const uint32_t *words, int i);
 bool vxoff__feature_has(const struct vxoff_devinfo *di, const uint32_t *words, const char *name);
 
 #endif

@@ -75,45 +75,65 @@ static void add(struct judge *j, uint32_t code, uint32_t severity, const char *f
 static void add(struct judge *j, uint32_t code, uint32_t severity, const char *fmt, ...)
 {
 	struct vxoff_devinfo *di = j->di;
-	struct vxoff__reason *r;
+	char text[512];
 	va_list ap;
-	char *text = NULL;
-	int n;
+	size_t n;
+	int len;
 
 	if (j->err)
 		return;
-	va_start(ap, fmt);
-	n = vasprintf(&text, fmt, ap);
-	va_end(ap);
-	r = n < 0 ? NULL : realloc(di->reasons, (di->nreasons + 1) * sizeof(*r));
-	if (!r) {
-		if (n >= 0)
-			free(text);
-		j->err = -ENOMEM;
+	if (di->nreasons == VXOFF__MAX_REASONS) {
+		j->err = -ENOTRECOVERABLE; /* more checks than reasons room: a vxoff bug */
 		return;
 	}
-	di->reasons = r;
-	r[di->nreasons].code = code;
-	r[di->nreasons].severity = severity;
-	r[di->nreasons].text = text;
+	va_start(ap, fmt);
+	len = vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (len < 0) {
+		j->err = -ENOTRECOVERABLE;
+		return;
+	}
+	n = (size_t)len < sizeof(text) ? (size_t)len : sizeof(text) - 1;
+	if (di->rtext_len + n + 1 > di->rtext_cap) {
+		uint32_t cap = di->rtext_cap ? di->rtext_cap * 2 : 1024;
+		char *t;
+
+		while (cap < di->rtext_len + n + 1)
+			cap *= 2;
+		t = realloc(di->rtext, cap);
+		if (!t) {
+			j->err = -ENOMEM;
+			return;
+		}
+		di->rtext = t;
+		di->rtext_cap = cap;
+	}
+	memcpy(di->rtext + di->rtext_len, text, n);
+	di->rtext[di->rtext_len + n] = '\0';
+	di->reasons[di->nreasons].code = code;
+	di->reasons[di->nreasons].severity = severity;
+	di->reasons[di->nreasons].text_off = di->rtext_len;
+	di->rtext_len += (uint32_t)n + 1;
 	di->nreasons++;
 }
 
 enum fstate { F_ON, F_OFF, F_NONE };
 
 /* On, off but switchable by the user, or not available at all. */
-static enum fstate feature(const struct vxoff_devinfo *d, const char *name)
+static enum fstate feature(const struct vxoff_devinfo *d, enum vxoff__wk_feature wk)
 {
-	if (vxoff__feature_has(d, d->f_active, name))
+	int i = vxoff__feature_wk(d, wk);
+
+	if (vxoff__feature_bit(d->f_active, i))
 		return F_ON;
-	if (vxoff__feature_has(d, d->f_hw, name) && !vxoff__feature_has(d, d->f_nochange, name))
+	if (vxoff__feature_bit(d->f_hw, i) && !vxoff__feature_bit(d->f_nochange, i))
 		return F_OFF;
 	return F_NONE;
 }
 
 static void check_tx(struct judge *j, const struct vxoff_devinfo *nic, bool *tso)
 {
-	switch (feature(nic, "tx-udp_tnl-segmentation")) {
+	switch (feature(nic, VXOFF__WK_TX_UDP_TNL_SEG)) {
 	case F_ON:
 		*tso = true;
 		add(j, VXOFF_VX_TX_TNL_TSO_ON, VXOFF_SEVERITY_OK,
@@ -133,7 +153,7 @@ static void check_tx(struct judge *j, const struct vxoff_devinfo *nic, bool *tso
 		    nic->ifname);
 		return;
 	}
-	if (feature(nic, "tx-udp_tnl-csum-segmentation") == F_ON)
+	if (feature(nic, VXOFF__WK_TX_UDP_TNL_CSUM_SEG) == F_ON)
 		add(j, VXOFF_VX_TX_TNL_CSUM_TSO_ON, VXOFF_SEVERITY_OK,
 		    "%s also segments tunnels with an outer UDP checksum "
 		    "(tx-udp_tnl-csum-segmentation on)",
@@ -147,7 +167,7 @@ static void check_tx(struct judge *j, const struct vxoff_devinfo *nic, bool *tso
 
 static void check_rx_csum(struct judge *j, const struct vxoff_devinfo *nic)
 {
-	switch (feature(nic, "rx-checksum")) {
+	switch (feature(nic, VXOFF__WK_RX_CHECKSUM)) {
 	case F_ON:
 		add(j, VXOFF_VX_RX_CSUM_ON, VXOFF_SEVERITY_OK,
 		    "%s validates receive checksums (rx-checksum on)", nic->ifname);
@@ -191,7 +211,7 @@ static void check_table(struct judge *j, const struct vxoff_devinfo *nic, const 
 		return;
 	}
 	*table = true;
-	if (feature(nic, "rx-udp_tunnel-port-offload") == F_OFF)
+	if (feature(nic, VXOFF__WK_RX_UDP_TNL_PORT) == F_OFF)
 		add(j, VXOFF_VX_PORT_OFFLOAD_OFF, VXOFF_SEVERITY_WARN,
 		    "%s has a UDP tunnel port table but rx-udp_tunnel-port-offload is off: no port "
 		    "reaches it (ethtool -K %s rx-udp_tunnel-port-offload on)",
@@ -221,7 +241,7 @@ static void check_table(struct judge *j, const struct vxoff_devinfo *nic, const 
 
 static void check_gro(struct judge *j, const struct vxoff_devinfo *nic)
 {
-	switch (feature(nic, "rx-gro")) {
+	switch (feature(nic, VXOFF__WK_RX_GRO)) {
 	case F_ON:
 		add(j, VXOFF_VX_GRO_ON, VXOFF_SEVERITY_OK,
 		    "%s aggregates received packets (rx-gro on), tunnelled ones included",
@@ -237,7 +257,7 @@ static void check_gro(struct judge *j, const struct vxoff_devinfo *nic)
 		add(j, VXOFF_VX_GRO_NONE, VXOFF_SEVERITY_MISSING, "%s cannot do GRO", nic->ifname);
 		break;
 	}
-	if (feature(nic, "rx-gro-hw") == F_ON)
+	if (feature(nic, VXOFF__WK_RX_GRO_HW) == F_ON)
 		add(j, VXOFF_VX_GRO_HW_ON, VXOFF_SEVERITY_INFO,
 		    "%s aggregates in hardware too (rx-gro-hw on)", nic->ifname);
 }
@@ -338,7 +358,7 @@ static void check_mtu(struct judge *j, const struct vxoff_devinfo *di,
 static void check_overlay(struct judge *j, const struct vxoff_devinfo *di)
 {
 	if (di->items[VXOFF_ITEM_FEATURES].cap == VXOFF_CAP_YES) {
-		if (feature(di, "rx-gro") == F_ON)
+		if (feature(di, VXOFF__WK_RX_GRO) == F_ON)
 			add(j, VXOFF_VX_OVERLAY_GRO_ON, VXOFF_SEVERITY_OK,
 			    "%s aggregates decapsulated packets (rx-gro on)", di->ifname);
 		else

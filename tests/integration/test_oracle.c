@@ -1375,9 +1375,12 @@ static void check_device_json(const char *dev, struct json_object *d,
 		if (!nt_get(jf, "fixed") ||
 		    json_object_get_boolean(nt_get(jf, "fixed")) != ef->fixed)
 			mismatch(dev, "JSON %s.fixed differs from ethtool", ef->name);
+		/* "requested" is present only where it differs from "active" (docs) */
 		if (ef->requested >= 0 &&
-		    (!nt_get(jf, "requested") ||
-		     json_object_get_boolean(nt_get(jf, "requested")) != ef->requested))
+		    (nt_get(jf, "requested")
+			     ? json_object_get_boolean(nt_get(jf, "requested")) == ef->active ||
+				       json_object_get_boolean(nt_get(jf, "requested")) != ef->requested
+			     : ef->requested != ef->active))
 			mismatch(dev, "JSON %s.requested differs from ethtool", ef->name);
 	}
 }
