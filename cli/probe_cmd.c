@@ -75,20 +75,11 @@ static bool section(const struct vxoff_devinfo *di, uint32_t item, const char *t
 	return true;
 }
 
-static const char *operstate_name(uint32_t s)
-{
-	static const char *const names[] = {
-		"unknown", "notpresent", "down", "lowerlayerdown", "testing", "dormant", "up",
-	};
-
-	return s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
-}
-
 static void print_header(const struct vxoff_devinfo *di)
 {
 	VXOFF_OUT(vxoff_link_info, l);
 	VXOFF_OUT(vxoff_item_status, st);
-	const char *driver;
+	const char *driver, *state;
 
 	if (vxoff_devinfo_link(di, &l) < 0) {
 		item_status(di, VXOFF_ITEM_LINK, &st);
@@ -118,7 +109,8 @@ static void print_header(const struct vxoff_devinfo *di)
 		printf(", queues %u rx / %u tx", l.num_rx_queues, l.num_tx_queues);
 	else
 		fputs(", queues unknown", stdout);
-	printf(", state %s\n", operstate_name(l.operstate));
+	state = vxoff_operstate_name(l.operstate);
+	printf(", state %s\n", state ? state : "?");
 	if (l.present & VXOFF_LINK_HAS_VXLAN) {
 		printf("VXLAN: VNI %u, port %u", l.vxlan_vni, l.vxlan_port);
 		if (l.underlay_ifindex)
@@ -274,34 +266,6 @@ static void print_coalesce(const struct vxoff_devinfo *di)
 		puts("\t(no parameters reported)");
 }
 
-static const char *rxh_name(uint32_t bit)
-{
-	switch (bit) {
-	case 1:
-		return "l2-dst";
-	case 2:
-		return "vlan";
-	case 3:
-		return "l3-proto";
-	case 4:
-		return "ip-src";
-	case 5:
-		return "ip-dst";
-	case 6:
-		return "l4-src-port";
-	case 7:
-		return "l4-dst-port";
-	case 8:
-		return "gtp-teid";
-	case 9:
-		return "ip6-flow-label";
-	case 31:
-		return "discard";
-	default:
-		return NULL;
-	}
-}
-
 static void print_flow_hash(const char *flow, bool present, uint32_t fields)
 {
 	if (!present)
@@ -312,8 +276,8 @@ static void print_flow_hash(const char *flow, bool present, uint32_t fields)
 	for (uint32_t b = 0; b < 32; b++) {
 		if (!(fields & (1u << b)))
 			continue;
-		if (rxh_name(b))
-			printf(" %s", rxh_name(b));
+		if (vxoff_rxh_field_name(b))
+			printf(" %s", vxoff_rxh_field_name(b));
 		else
 			printf(" bit-%u", b);
 	}
@@ -375,22 +339,15 @@ static void print_rss(const struct vxoff_devinfo *di)
 	print_flow_hash("tcp6", s.present & VXOFF_RSS_HAS_TCP6_FIELDS, s.tcp6_fields);
 }
 
-/* ETH_SS_UDP_TUNNEL_TYPES strings; "type-N" for one this version does not know */
+/* "type-N" for a type this library has no name for */
 static void print_tunnel_type(uint32_t t)
 {
-	switch (t) {
-	case VXOFF_UDP_TUNNEL_VXLAN:
-		fputs("vxlan", stdout);
-		break;
-	case VXOFF_UDP_TUNNEL_GENEVE:
-		fputs("geneve", stdout);
-		break;
-	case VXOFF_UDP_TUNNEL_VXLAN_GPE:
-		fputs("vxlan-gpe", stdout);
-		break;
-	default:
+	const char *name = vxoff_udp_tunnel_type_name(t);
+
+	if (name)
+		fputs(name, stdout);
+	else
 		printf("type-%u", t);
-	}
 }
 
 static void print_tunnel_ports(const struct vxoff_devinfo *di)

@@ -691,6 +691,25 @@ VXOFF_API int vxoff_devlist_json(const struct vxoff_devlist *list, uint32_t flag
  */
 VXOFF_API int vxoff_devlist_json_fd(const struct vxoff_devlist *list, uint32_t flags, int32_t fd);
 
+/**
+ * vxoff_operstate_name() - RFC 2863 name of vxoff_link_info.operstate ("up", "down",
+ * "unknown" ...). Return: a static string, NULL for a value this library has no name for.
+ * Since: 0.1
+ */
+VXOFF_API const char *vxoff_operstate_name(uint32_t state);
+
+/**
+ * vxoff_rxh_field_name() - name of flow-hash field bit n (VXOFF_RXH_* = 1 << n): "ip-src",
+ * "l4-src-port" ... Return: a static string, NULL for a bit without a name. Since: 0.1
+ */
+VXOFF_API const char *vxoff_rxh_field_name(uint32_t bit);
+
+/**
+ * vxoff_udp_tunnel_type_name() - "vxlan", "geneve" or "vxlan-gpe" for VXOFF_UDP_TUNNEL_*.
+ * Return: a static string, NULL for an unknown type. Since: 0.1
+ */
+VXOFF_API const char *vxoff_udp_tunnel_type_name(uint32_t type);
+
 #ifdef __cplusplus
 }
 #endif

@@ -469,3 +469,51 @@ const char *vxoff_severity_name(uint32_t severity)
 		return "unknown";
 	}
 }
+
+const char *vxoff_operstate_name(uint32_t state)
+{
+	static const char *const names[] = {
+		"unknown", "notpresent", "down", "lowerlayerdown", "testing", "dormant", "up",
+	};
+
+	return state < sizeof(names) / sizeof(names[0]) ? names[state] : NULL;
+}
+
+const char *vxoff_rxh_field_name(uint32_t bit)
+{
+	switch (bit) {
+	case 1:
+		return "l2-dst";
+	case 2:
+		return "vlan";
+	case 3:
+		return "l3-proto";
+	case 4:
+		return "ip-src";
+	case 5:
+		return "ip-dst";
+	case 6:
+		return "l4-src-port";
+	case 7:
+		return "l4-dst-port";
+	case 8:
+		return "gtp-teid";
+	case 9:
+		return "ip6-flow-label";
+	case 31:
+		return "discard";
+	default:
+		return NULL;
+	}
+}
+
+const char *vxoff_udp_tunnel_type_name(uint32_t type)
+{
+	static const char *const names[] = {
+		[VXOFF_UDP_TUNNEL_VXLAN] = "vxlan",
+		[VXOFF_UDP_TUNNEL_GENEVE] = "geneve",
+		[VXOFF_UDP_TUNNEL_VXLAN_GPE] = "vxlan-gpe",
+	};
+
+	return type < sizeof(names) / sizeof(names[0]) ? names[type] : NULL;
+}

@@ -523,57 +523,7 @@ static const char *errno_name(int e)
 #undef E
 }
 
-static const char *operstate_name(uint32_t s)
-{
-	/* RFC 2863 states, IF_OPER_* order, as iproute2 prints them (lower case) */
-	static const char *const names[] = {
-		"unknown", "notpresent", "down", "lowerlayerdown", "testing", "dormant", "up",
-	};
-
-	return s < sizeof(names) / sizeof(names[0]) ? names[s] : NULL;
-}
-
-/* Names of RXH_* bits; NULL for bits without one (printed as "bit-N"). */
-static const char *rxh_name(uint32_t bit)
-{
-	switch (bit) {
-	case 1:
-		return "l2-dst";
-	case 2:
-		return "vlan";
-	case 3:
-		return "l3-proto";
-	case 4:
-		return "ip-src";
-	case 5:
-		return "ip-dst";
-	case 6:
-		return "l4-src-port";
-	case 7:
-		return "l4-dst-port";
-	case 8:
-		return "gtp-teid";
-	case 9:
-		return "ip6-flow-label";
-	case 31:
-		return "discard";
-	default:
-		return NULL;
-	}
-}
-
 /* ETH_SS_UDP_TUNNEL_TYPES strings */
-static const char *tunnel_type_name(uint32_t t)
-{
-	static const char *const names[] = {
-		[VXOFF_UDP_TUNNEL_VXLAN] = "vxlan",
-		[VXOFF_UDP_TUNNEL_GENEVE] = "geneve",
-		[VXOFF_UDP_TUNNEL_VXLAN_GPE] = "vxlan-gpe",
-	};
-
-	return t < sizeof(names) / sizeof(names[0]) ? names[t] : NULL;
-}
-
 /* A name, or "<prefix>-N" for a bit or value this version has no name for. */
 static struct json_object *name_or_num(const char *name, const char *prefix, uint32_t n)
 {
@@ -622,7 +572,7 @@ static void link_text(struct tw *t, const struct vxoff_devinfo *di, bool have_dr
 	tw_u64(t, "ifindex", true, l.ifindex);
 	tw_str(t, "kind", l.kind);
 	tw_str(t, "address", l.address);
-	tw_str(t, "operstate", operstate_name(l.operstate));
+	tw_str(t, "operstate", vxoff_operstate_name(l.operstate));
 	tw_u64(t, "mtu", true, l.mtu);
 	tw_u64(t, "min_mtu", p & VXOFF_LINK_HAS_MIN_MTU, l.min_mtu);
 	tw_u64(t, "max_mtu", p & VXOFF_LINK_HAS_MAX_MTU, l.max_mtu);
@@ -856,7 +806,7 @@ static struct json_object *bits_json(struct jb *j, uint32_t bits, bool xfrm)
 		if (xfrm)
 			name = b == 0 ? "symmetric-xor" : b == 1 ? "symmetric-or-xor" : NULL;
 		else
-			name = rxh_name(b);
+			name = vxoff_rxh_field_name(b);
 		jpush(j, a, name_or_num(name, "bit", b));
 	}
 	return a;
@@ -1006,7 +956,8 @@ static void tunnel_json(struct jb *j, struct json_object *d, const struct vxoff_
 		jadd(j, to, "types", types);
 		for (uint32_t b = 0; b < 32 && !j->err; b++)
 			if (tt.types & (1u << b))
-				jpush(j, types, name_or_num(tunnel_type_name(b), "type", b));
+				jpush(j, types,
+				      name_or_num(vxoff_udp_tunnel_type_name(b), "type", b));
 		entries = jarr(j, tt.port_count);
 		jadd(j, to, "entries", entries);
 		/* a handful of ports at most: a scan per table is cheaper than an index */
@@ -1019,7 +970,8 @@ static void tunnel_json(struct jb *j, struct json_object *d, const struct vxoff_
 			e = jobj(j);
 			jpush(j, entries, e);
 			jadd_u32(j, e, "port", tp.port);
-			jadd(j, e, "type", name_or_num(tunnel_type_name(tp.type), "type", tp.type));
+			jadd(j, e, "type",
+			     name_or_num(vxoff_udp_tunnel_type_name(tp.type), "type", tp.type));
 		}
 	}
 }
