@@ -184,6 +184,8 @@ int vxoff__with_sysfs(struct vxoff_ctx *ctx, int (*fn)(void *arg, const char *sy
 /* Read a small text file (sysfs, procfs) into buf, trailing newline stripped. Return length
  * or -errno. */
 ssize_t vxoff__read_file(const char *path, char *buf, size_t cap);
+/* The same, path relative to dirfd (openat). */
+ssize_t vxoff__read_fileat(int dirfd, const char *path, char *buf, size_t cap);
 int vxoff__read_u64(const char *path, uint64_t *ret);
 
 /* ---- growable string buffer (messages, JSON-free text) ---- */

@@ -7,18 +7,19 @@
 
 #include "core.h"
 
-ssize_t vxoff__read_file(const char *path, char *buf, size_t cap)
+ssize_t vxoff__read_fileat(int dirfd, const char *path, char *buf, size_t cap)
 {
-	ssize_t n, total = 0;
+	size_t total = 0;
+	ssize_t n;
 	int fd;
 
 	if (cap == 0)
 		return -EINVAL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	while ((size_t)total < cap - 1) {
-		n = read(fd, buf + total, cap - 1 - (size_t)total);
+	while (total < cap - 1) {
+		n = read(fd, buf + total, cap - 1 - total);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -28,13 +29,21 @@ ssize_t vxoff__read_file(const char *path, char *buf, size_t cap)
 		}
 		if (n == 0)
 			break;
-		total += n;
+		total += (size_t)n;
+		/* sysfs hands out a whole value ending in a newline: no need to read for EOF */
+		if (buf[total - 1] == '\n')
+			break;
 	}
 	close(fd);
 	buf[total] = '\0';
 	while (total > 0 && (buf[total - 1] == '\n' || buf[total - 1] == ' '))
 		buf[--total] = '\0';
-	return total;
+	return (ssize_t)total;
+}
+
+ssize_t vxoff__read_file(const char *path, char *buf, size_t cap)
+{
+	return vxoff__read_fileat(AT_FDCWD, path, buf, cap);
 }
 
 int vxoff__read_u64(const char *path, uint64_t *ret)

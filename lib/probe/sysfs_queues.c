@@ -69,32 +69,7 @@ static void dev_fail(struct sq_job *j, int err, const char *fmt, ...)
  */
 static ssize_t read_rel(struct sq_job *j, const char *rel)
 {
-	size_t cap = sizeof(j->buf) - 1, total = 0;
-	ssize_t n;
-	int fd = openat(j->dfd, rel, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	while (total < cap) {
-		n = read(fd, j->buf + total, cap - total);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			n = -errno;
-			close(fd);
-			return n;
-		}
-		if (n == 0)
-			break;
-		total += (size_t)n;
-		if (total < cap && j->buf[total - 1] == '\n')
-			break;
-	}
-	close(fd);
-	j->buf[total] = '\0';
-	while (total && (j->buf[total - 1] == '\n' || j->buf[total - 1] == ' '))
-		j->buf[--total] = '\0';
-	return (ssize_t)total;
+	return vxoff__read_fileat(j->dfd, rel, j->buf, sizeof(j->buf));
 }
 
 /* A file a device or kernel may simply not have: not an error, the value is absent. */
