@@ -103,6 +103,9 @@ static void coll_reset(void *data)
 	c->resets++;
 }
 
+/* Requests that expect only an ACK may pass no handler at all. */
+static bool no_handler;
+
 static int request(struct vxoff_ctx *ctx, struct nlmsghdr *req, struct coll *c)
 {
 	struct vxoff__nl_handler h = { .msg = coll_msg, .reset = coll_reset, .data = c };
@@ -110,7 +113,7 @@ static int request(struct vxoff_ctx *ctx, struct nlmsghdr *req, struct coll *c)
 
 	/* as a public entry point would */
 	assert_int_equal(vxoff__ctx_enter(ctx), 0);
-	r = vxoff__nl_request(ctx, VXOFF__NL_ROUTE, req, &h, "test request");
+	r = vxoff__nl_request(ctx, VXOFF__NL_ROUTE, req, no_handler ? NULL : &h, "test request");
 	vxoff__ctx_leave(ctx);
 	return r;
 }
@@ -232,6 +235,14 @@ static void error_with_extack(void **state)
 		assert_non_null(strstr(e.msg, "18/2/15")); /* LINKINFO/INFO_DATA/VXLAN_PORT */
 		free_err(&e);
 	}
+	/* the same without a handler: the path comes from the message type alone */
+	no_handler = true;
+	assert_int_equal(one_error(-EINVAL, "Unsupported attribute", 1, false, &e, &offs),
+			 -EINVAL);
+	no_handler = false;
+	assert_int_equal(e.nl_attr_type, IFLA_VXLAN_PORT);
+	assert_non_null(strstr(e.msg, "18/2/15"));
+	free_err(&e);
 	/* inside a plain payload: the attribute holding it is blamed */
 	assert_int_equal(one_error(-ERANGE, "bad name", 2, false, &e, &offs), -ERANGE);
 	assert_int_equal(e.nl_attr_offset, offs);
