@@ -9,7 +9,7 @@
 # usage: check_abidiff.sh BUILD_DIR SRC_DIR LIBDIR INCLUDEDIR BUILD_TYPE
 set -euo pipefail
 
-build=$1 src=$2 libdir=$3 incdir=$4 btype=$5
+build=$1 src=$2 libdir=$3 incdir=$4 btype=${5:-} # CMake drops an empty build type
 baseline=$src/tests/abi/libvxoff.so.0.abi
 
 case $btype in
