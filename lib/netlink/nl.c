@@ -244,7 +244,7 @@ static int kernel_error(struct vxoff_ctx *ctx, uint32_t proto, const struct nlms
 		reason = VXOFF_REASON_NO_DEVICE;
 	}
 	if (ea->has_offs && ea->offs < req->nlmsg_len) {
-		uint32_t hl = h->hdrlen ? h->hdrlen : family_hdrlen(proto, req->nlmsg_type);
+		uint32_t hl = h && h->hdrlen ? h->hdrlen : family_hdrlen(proto, req->nlmsg_type);
 		size_t start = MNL_NLMSG_HDRLEN + MNL_ALIGN(hl);
 
 		if (start < req->nlmsg_len)
