@@ -15,6 +15,7 @@
  * its own output and errors.
  */
 int cmd_probe(int argc, char **argv);
+int cmd_tunnel(int argc, char **argv);
 
 /* Print the subcommand's usage line to stderr and return CLI_EXIT_USAGE. */
 int cli_usage_error(const char *synopsis, const char *fmt, ...)

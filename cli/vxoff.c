@@ -26,6 +26,9 @@ struct command {
 static const struct command commands[] = {
 	{"probe", cmd_probe, "[-n NETNS] [-j] [-p] [IFACE... | --all]",
 	 "offload capabilities and VXLAN readiness of devices"},
+	{"tunnel", cmd_tunnel,
+	 "[-n NETNS] { add | change | replace | del | show | fdb | addr | help } ...",
+	 "create, change, delete and show VXLAN devices (iproute2's keywords)"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -6,5 +6,6 @@
 #include <vxoff/version.h>
 #include <vxoff/common.h>
 #include <vxoff/probe.h>
+#include <vxoff/tunnel.h>
 
 #endif /* VXOFF_VXOFF_H */

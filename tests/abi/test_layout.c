@@ -195,9 +195,83 @@ AT(vxoff_vxlan_reason, name, 16);
 AT(vxoff_vxlan_reason, text, 24);
 NO_PAD(vxoff_vxlan_reason, text);
 
+AT(vxoff_fdb_entry, sz, 0);
+AT(vxoff_fdb_entry, flags, 4);
+AT(vxoff_fdb_entry, mac, 8);
+AT(vxoff_fdb_entry, reserved0, 14);
+AT(vxoff_fdb_entry, dst_family, 16);
+AT(vxoff_fdb_entry, dst, 20);
+AT(vxoff_fdb_entry, vni, 36);
+AT(vxoff_fdb_entry, port, 40);
+AT(vxoff_fdb_entry, ifindex, 44);
+AT(vxoff_fdb_entry, src_vni, 48);
+AT(vxoff_fdb_entry, reserved1, 52);
+NO_PAD(vxoff_fdb_entry, reserved1);
+
+AT(vxoff_tunnel_addr, sz, 0);
+AT(vxoff_tunnel_addr, family, 4);
+AT(vxoff_tunnel_addr, addr, 8);
+AT(vxoff_tunnel_addr, prefixlen, 24);
+AT(vxoff_tunnel_addr, reserved0, 28);
+NO_PAD(vxoff_tunnel_addr, reserved0);
+
+AT(vxoff_tunnel_opts, sz, 0);
+AT(vxoff_tunnel_opts, flags, 4);
+AT(vxoff_tunnel_opts, set, 8);
+AT(vxoff_tunnel_opts, on, 16);
+AT(vxoff_tunnel_opts, vni, 24);
+AT(vxoff_tunnel_opts, port, 28);
+AT(vxoff_tunnel_opts, srcport_min, 32);
+AT(vxoff_tunnel_opts, srcport_max, 36);
+AT(vxoff_tunnel_opts, ttl, 40);
+AT(vxoff_tunnel_opts, tos, 44);
+AT(vxoff_tunnel_opts, df, 48);
+AT(vxoff_tunnel_opts, label, 52);
+AT(vxoff_tunnel_opts, label_policy, 56);
+AT(vxoff_tunnel_opts, ageing, 60);
+AT(vxoff_tunnel_opts, maxaddr, 64);
+AT(vxoff_tunnel_opts, mtu, 68);
+AT(vxoff_tunnel_opts, underlay_ifindex, 72);
+AT(vxoff_tunnel_opts, local_family, 76);
+AT(vxoff_tunnel_opts, local, 80);
+AT(vxoff_tunnel_opts, remote_family, 96);
+AT(vxoff_tunnel_opts, group_family, 100);
+AT(vxoff_tunnel_opts, remote, 104);
+AT(vxoff_tunnel_opts, group, 120);
+AT(vxoff_tunnel_opts, reserved_bits, 136);
+AT(vxoff_tunnel_opts, mac, 144);
+AT(vxoff_tunnel_opts, reserved0, 150);
+AT(vxoff_tunnel_opts, target_netns_fd, 152);
+AT(vxoff_tunnel_opts, fdb_count, 156);
+AT(vxoff_tunnel_opts, underlay, 160);
+AT(vxoff_tunnel_opts, target_netns, 168);
+AT(vxoff_tunnel_opts, fdb, 176);
+AT(vxoff_tunnel_opts, addrs, 184);
+AT(vxoff_tunnel_opts, fdb_entry_sz, 192);
+AT(vxoff_tunnel_opts, addr_count, 196);
+AT(vxoff_tunnel_opts, addr_entry_sz, 200);
+AT(vxoff_tunnel_opts, reserved1, 204);
+NO_PAD(vxoff_tunnel_opts, reserved1);
+
+AT(vxoff_tunnel_info, sz, 0);
+AT(vxoff_tunnel_info, ifindex, 4);
+AT(vxoff_tunnel_info, mtu, 8);
+AT(vxoff_tunnel_info, flags, 12);
+AT(vxoff_tunnel_info, unknown_attrs, 16);
+AT(vxoff_tunnel_info, reserved0, 20);
+AT(vxoff_tunnel_info, name, 24);
+AT(vxoff_tunnel_info, mac, 32);
+NO_PAD(vxoff_tunnel_info, mac);
+_Static_assert(VXOFF_FDB_ENTRY_SZ_0_1 == 56u, "0.1 size");
+_Static_assert(VXOFF_FDB_ENTRY_SZ_0_1 == END(vxoff_fdb_entry, reserved1), "0.1 size");
+_Static_assert(VXOFF_TUNNEL_ADDR_SZ_0_1 == 32u, "0.1 size");
+_Static_assert(VXOFF_TUNNEL_ADDR_SZ_0_1 == END(vxoff_tunnel_addr, reserved0), "0.1 size");
+_Static_assert(VXOFF_TUNNEL_OPTS_SZ_0_1 == 208u, "0.1 size");
+_Static_assert(VXOFF_TUNNEL_OPTS_SZ_0_1 == END(vxoff_tunnel_opts, reserved1), "0.1 size");
+
 int main(void)
 {
-	puts("layout ok: 16 public structs as frozen");
+	puts("layout ok: 20 public structs as frozen");
 	return 0;
 }
 
