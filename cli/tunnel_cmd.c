@@ -554,6 +554,10 @@ static int parse_options(char **argv, int argc, struct tun_args *a)
 		if (r < 0)
 			return r;
 	}
+	/* as ip does: "external" means "nolearning" unless learning is named */
+	if ((a->o.set & a->o.on & BIT(VXOFF_TUN_EXTERNAL)) &&
+	    !(a->o.set & BIT(VXOFF_TUN_LEARNING)))
+		a->o.set |= BIT(VXOFF_TUN_LEARNING); /* with .on clear: off */
 	a->o.fdb = a->fdb;
 	a->o.fdb_count = a->nfdb;
 	a->o.fdb_entry_sz = sizeof(struct vxoff_fdb_entry);
