@@ -94,6 +94,7 @@ struct fk {
 	uint32_t fail_at;	 /* 1-based request number answered with fail_err */
 	int fail_err;
 	bool old_localbypass;	 /* a kernel before 6.5: LOCALBYPASS ignored and not dumped */
+	bool newer_kernel;	 /* dumps carry IFLA_VXLAN_* attributes no library knows yet */
 	uint32_t unhandled;
 };
 
@@ -338,7 +339,6 @@ static void fk_put_link(struct fk *k, struct tu_dgram *g, const struct fk_dev *d
 	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 	struct nlattr *li, *data;
 
-	(void)k;
 	ifi->ifi_family = AF_UNSPEC;
 	ifi->ifi_type = 1; /* ARPHRD_ETHER */
 	ifi->ifi_index = (int)d->ifindex;
@@ -354,6 +354,14 @@ static void fk_put_link(struct fk *k, struct tu_dgram *g, const struct fk_dev *d
 		for (int t = 1; t <= A_MAX; t++)
 			if (d->has[t])
 				mnl_attr_put(nlh, (uint16_t)t, d->len[t], d->val[t]);
+		if (k->newer_kernel) { /* two attributes from the future, one of them a nest */
+			struct nlattr *nest;
+
+			mnl_attr_put_u32(nlh, A_MAX + 1, 0xdeadbeef);
+			nest = mnl_attr_nest_start(nlh, A_MAX + 7);
+			mnl_attr_put_u8(nlh, 1, 1);
+			mnl_attr_nest_end(nlh, nest);
+		}
 		mnl_attr_nest_end(nlh, data);
 	}
 	mnl_attr_nest_end(nlh, li);
@@ -1977,6 +1985,38 @@ static void option_names(void **state)
 	assert_null(vxoff_tun_option_name(VXOFF_TUN_COUNT));
 }
 
+/* A dump from a newer kernel: unknown IFLA_VXLAN_* attributes are counted, the rest parses. */
+static void newer_kernel_attrs(void **state)
+{
+	VXOFF_OPTS(vxoff_tunnel_opts, o, .set = 0);
+	VXOFF_OUT(vxoff_tunnel_opts, back);
+	VXOFF_OUT(vxoff_tunnel_info, info);
+	struct vxoff_tunnel_list *list = NULL;
+	const struct vxoff_tunnel *t;
+	struct expect e;
+	struct fk *k;
+	struct vxoff_ctx *ctx = fk_ctx(&k);
+
+	(void)state;
+	ex_init(&e);
+	g_ipv4_dev(&o, &e);
+	if (vxoff_tunnel_create(ctx, "vx0", &o, NULL) < 0)
+		fail_msg("create: %s", tu_last_error(ctx).msg);
+	k->newer_kernel = true;
+	assert_int_equal(vxoff_tunnel_list(ctx, &list), 0);
+	assert_int_equal(vxoff_tunnel_list_count(list), 1);
+	assert_int_equal(vxoff_tunnel_list_get(list, 0, &t), 0);
+	assert_int_equal(vxoff_tunnel_info_get(t, &info), 0);
+	assert_string_equal(info.name, "vx0");
+	assert_int_equal(info.unknown_attrs, 2);
+	assert_int_equal(vxoff_tunnel_opts_get(t, &back), 0);
+	assert_true(back.set & B(VXOFF_TUN_VNI));
+	assert_int_equal(back.vni, o.vni);
+	assert_int_equal(back.port, o.port);
+	vxoff_tunnel_list_free(list);
+	vxoff_ctx_free(ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1990,6 +2030,7 @@ int main(void)
 		cmocka_unit_test(create_exists),
 		cmocka_unit_test(delete_many_one_batch),
 		cmocka_unit_test(json_matches_api),
+		cmocka_unit_test(newer_kernel_attrs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
