@@ -435,16 +435,27 @@ static void list_reset(void *data)
 	l->count = 0;
 }
 
+struct list_dump {
+	struct vxoff_tunnel_list *l;
+	bool vxlan_only;
+};
+
+static void dump_reset(void *data)
+{
+	list_reset(((struct list_dump *)data)->l);
+}
+
 static int list_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct vxoff_tunnel_list *l = data;
+	struct list_dump *d = data;
+	struct vxoff_tunnel_list *l = d->l;
 	struct vxoff_tunnel *t;
 	int r;
 
 	r = vxoff__tun_parse_link(nlh, &t);
 	if (r)
 		return r < 0 ? r : 0;
-	if (!vxoff__tun_is_vxlan(t)) { /* an older kernel may ignore the kind filter */
+	if (d->vxlan_only && !vxoff__tun_is_vxlan(t)) { /* an old kernel may ignore the filter */
 		vxoff_tunnel_free(t);
 		return 0;
 	}
@@ -463,11 +474,28 @@ static int list_cb(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
-int vxoff_tunnel_list(struct vxoff_ctx *ctx, struct vxoff_tunnel_list **ret)
+int vxoff__tun_dump(struct vxoff_ctx *ctx, bool vxlan_only, const char *what,
+		    struct vxoff_tunnel_list *l)
 {
 	union vxoff__req_buf rb = { .buf = { 0 } };
+	struct list_dump d = { l, vxlan_only };
+	struct vxoff__nl_handler h = { .msg = list_cb, .reset = dump_reset, .data = &d };
+
+	return vxoff__nl_request(ctx, VXOFF__NL_ROUTE,
+				 put_getlink(rb.buf, NULL, 0, true, vxlan_only), &h, what);
+}
+
+void vxoff__tun_list_clear(struct vxoff_tunnel_list *l)
+{
+	list_reset(l);
+	free(l->items);
+	l->items = NULL;
+	l->cap = 0;
+}
+
+int vxoff_tunnel_list(struct vxoff_ctx *ctx, struct vxoff_tunnel_list **ret)
+{
 	struct vxoff_tunnel_list *l;
-	struct vxoff__nl_handler h = { .msg = list_cb, .reset = list_reset };
 	int r;
 
 	r = vxoff__ctx_enter(ctx);
@@ -483,9 +511,7 @@ int vxoff_tunnel_list(struct vxoff_ctx *ctx, struct vxoff_tunnel_list **ret)
 			       strerror(ENOMEM));
 		goto out;
 	}
-	h.data = l;
-	r = vxoff__nl_request(ctx, VXOFF__NL_ROUTE, put_getlink(rb.buf, NULL, 0, true, true), &h,
-			      "listing VXLAN devices");
+	r = vxoff__tun_dump(ctx, true, "listing VXLAN devices", l);
 	if (r < 0) {
 		vxoff_tunnel_list_free(l);
 		goto out;

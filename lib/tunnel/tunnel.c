@@ -1150,44 +1150,6 @@ int vxoff_tunnel_delete(struct vxoff_ctx *ctx, const char *name)
 
 /* ---- delete many: one unregister batch through a device group ---- */
 
-struct linkset {
-	struct vxoff_tunnel **v;
-	uint32_t n, cap;
-};
-
-static void linkset_reset(void *data)
-{
-	struct linkset *s = data;
-
-	for (uint32_t i = 0; i < s->n; i++)
-		vxoff_tunnel_free(s->v[i]);
-	s->n = 0;
-}
-
-static int linkset_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct linkset *s = data;
-	struct vxoff_tunnel *t;
-	int r;
-
-	r = vxoff__tun_parse_link(nlh, &t);
-	if (r)
-		return r < 0 ? r : 0;
-	if (s->n == s->cap) {
-		uint32_t cap = s->cap ? s->cap * 2 : 64;
-		struct vxoff_tunnel **p = realloc(s->v, cap * sizeof(*p));
-
-		if (!p) {
-			vxoff_tunnel_free(t);
-			return -ENOMEM;
-		}
-		s->v = p;
-		s->cap = cap;
-	}
-	s->v[s->n++] = t;
-	return 0;
-}
-
 static int cmp_name(const void *a, const void *b)
 {
 	return strcmp((*(struct vxoff_tunnel *const *)a)->name,
@@ -1219,8 +1181,7 @@ static int set_group(struct vxoff_ctx *ctx, const char *what, uint32_t ifindex, 
 int vxoff_tunnel_delete_many(struct vxoff_ctx *ctx, const char *const *names, uint32_t count)
 {
 	union vxoff__req_buf rb = { .buf = { 0 } };
-	struct linkset all = { 0 };
-	struct vxoff__nl_handler h = { .msg = linkset_cb, .reset = linkset_reset, .data = &all };
+	struct vxoff_tunnel_list all = { 0 };
 	struct vxoff_tunnel **pick = NULL;
 	uint32_t *groups = NULL, gid, done = 0;
 	struct nlmsghdr *nlh;
@@ -1248,18 +1209,12 @@ int vxoff_tunnel_delete_many(struct vxoff_ctx *ctx, const char *const *names, ui
 			goto out;
 	}
 	/* one dump: every device's kind and group */
-	nlh = mnl_nlmsg_put_header(rb.buf);
-	nlh->nlmsg_type = RTM_GETLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-	ifi->ifi_family = AF_UNSPEC;
-	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
-	r = vxoff__nl_request(ctx, VXOFF__NL_ROUTE, nlh, &h, what);
+	r = vxoff__tun_dump(ctx, false, what, &all);
 	if (r < 0)
 		goto out;
-	qsort(all.v, all.n, sizeof(*all.v), cmp_name);
+	qsort(all.items, all.count, sizeof(*all.items), cmp_name);
 	pick = calloc(count, sizeof(*pick));
-	groups = calloc(all.n + 1, sizeof(*groups));
+	groups = calloc(all.count + 1, sizeof(*groups));
 	if (!pick || !groups) {
 		r = vxoff__err(ctx, -ENOMEM, VXOFF_REASON_SYSTEM, "%s: out of memory", what);
 		goto out;
@@ -1268,7 +1223,7 @@ int vxoff_tunnel_delete_many(struct vxoff_ctx *ctx, const char *const *names, ui
 		struct vxoff_tunnel key, *kp = &key, **f;
 
 		snprintf(key.name, sizeof(key.name), "%s", names[i]);
-		f = bsearch(&kp, all.v, all.n, sizeof(*all.v), cmp_name);
+		f = bsearch(&kp, all.items, all.count, sizeof(*all.items), cmp_name);
 		if (!f) {
 			r = vxoff__err(ctx, -ENODEV, VXOFF_REASON_NO_DEVICE,
 				       "%s: no device named '%s'; nothing was deleted", what, names[i]);
@@ -1302,11 +1257,11 @@ int vxoff_tunnel_delete_many(struct vxoff_ctx *ctx, const char *const *names, ui
 		free(sorted);
 	}
 	/* a group id no device uses */
-	for (uint32_t i = 0; i < all.n; i++)
-		groups[i] = all.v[i]->group;
-	qsort(groups, all.n, sizeof(*groups), cmp_u32);
+	for (uint32_t i = 0; i < all.count; i++)
+		groups[i] = all.items[i]->group;
+	qsort(groups, all.count, sizeof(*groups), cmp_u32);
 	gid = 0x56580000u; /* "VX": away from 0 (default) and small admin-chosen ids */
-	for (uint32_t i = 0; i < all.n; i++) {
+	for (uint32_t i = 0; i < all.count; i++) {
 		if (groups[i] < gid)
 			continue;
 		if (groups[i] == gid)
@@ -1358,8 +1313,7 @@ restore:
 out:
 	free(pick);
 	free(groups);
-	linkset_reset(&all);
-	free(all.v);
+	vxoff__tun_list_clear(&all);
 	vxoff__ctx_leave(ctx);
 	return r;
 }

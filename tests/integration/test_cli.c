@@ -327,12 +327,95 @@ static void test_cli_missing_netns(void **state)
 	nt_run_free(&r);
 }
 
+/* vxoff tunnel: iproute2's keywords in, ip's read-back as the oracle, JSON, errors, delete. */
+static void test_cli_tunnel(void **state)
+{
+	struct json_object *doc, *tuns, *t, *opts, *link;
+	struct nt_run r;
+
+	(void)state;
+	SKIP_IF_NEEDED();
+	nt_sh(&r,
+	      "%s tunnel -n %s add vxc id 4242 dstport 4789 dev veth0 remote 198.18.0.2 "
+	      "srcport 5000 6000 ttl 64 nolearning addr 198.19.0.1/24 up",
+	      g.cli, g.ns);
+	if (r.status != 0)
+		fail_msg("tunnel add exited %d: %s", r.status, r.err);
+	nt_run_free(&r);
+	/* ip's view of what was created */
+	nt_sh(&r, "ip -n %s -d -j link show vxc", g.ns);
+	assert_int_equal(r.status, 0);
+	doc = json_tokener_parse(r.out);
+	assert_non_null(doc);
+	link = json_object_array_get_idx(doc, 0);
+	assert_non_null(link);
+	t = nt_get(nt_get(nt_get(link, "linkinfo"), "info_data"), "id");
+	assert_non_null(t);
+	assert_int_equal(json_object_get_int(t), 4242);
+	assert_int_equal(json_object_get_int(nt_get(nt_get(nt_get(link, "linkinfo"),
+								 "info_data"),
+						  "port")),
+			 4789);
+	assert_int_equal(json_object_get_int(nt_get(nt_get(nt_get(link, "linkinfo"),
+								 "info_data"),
+						  "ttl")),
+			 64);
+	assert_true(nt_contains(json_object_to_json_string(link), "\"UP\""));
+	json_object_put(doc);
+	nt_run_free(&r);
+	nt_sh(&r, "ip -n %s -j addr show dev vxc", g.ns);
+	assert_true(nt_contains(r.out, "198.19.0.1"));
+	nt_run_free(&r);
+
+	/* vxoff's own read-back, as JSON */
+	nt_sh(&r, "%s tunnel -n %s show -j vxc", g.cli, g.ns);
+	assert_int_equal(r.status, 0);
+	doc = json_tokener_parse(r.out);
+	if (!doc)
+		fail_msg("tunnel show -j: not JSON:\n%.2000s", r.out);
+	assert_string_equal(nt_get_str(doc, "schema"), "vxoff-tunnel/1");
+	tuns = nt_get(doc, "tunnels");
+	assert_int_equal(json_object_array_length(tuns), 1);
+	t = json_object_array_get_idx(tuns, 0);
+	assert_string_equal(nt_get_str(t, "ifname"), "vxc");
+	opts = nt_get(t, "options");
+	assert_int_equal(json_object_get_int(nt_get(opts, "id")), 4242);
+	assert_int_equal(json_object_get_int(nt_get(opts, "dstport")), 4789);
+	json_object_put(doc);
+	nt_run_free(&r);
+
+	/* usage errors exit 2 and name the keyword; the library's refusals exit 1 */
+	nt_sh(&r, "%s tunnel -n %s add vxd id 1 dstport 4789 frobnicate", g.cli, g.ns);
+	assert_int_equal(r.status, 2);
+	assert_true(nt_contains(r.err, "frobnicate"));
+	nt_run_free(&r);
+	nt_sh(&r, "%s tunnel -n %s add vxd id 1 dstport 4789 remote 198.18.0.2 group 239.1.1.1 "
+		  "dev veth0", g.cli, g.ns);
+	assert_int_equal(r.status, 1);
+	assert_true(nt_contains(r.err, "group") || nt_contains(r.err, "remote"));
+	nt_run_free(&r);
+	nt_sh(&r, "%s tunnel -n %s add vxd id 1", g.cli, g.ns);
+	assert_true(r.status == 1 || r.status == 2);
+	assert_true(nt_contains(r.err, "dstport"));
+	nt_run_free(&r);
+	nt_sh(&r, "ip -n %s link show vxd", g.ns); /* nothing half-made */
+	assert_int_not_equal(r.status, 0);
+	nt_run_free(&r);
+
+	nt_sh(&r, "%s tunnel -n %s del vxc", g.cli, g.ns);
+	assert_int_equal(r.status, 0);
+	nt_run_free(&r);
+	nt_sh(&r, "ip -n %s link show vxc", g.ns);
+	assert_int_not_equal(r.status, 0);
+	nt_run_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cli_json_all),	  cmocka_unit_test(test_cli_json_one),
 		cmocka_unit_test(test_cli_text),	  cmocka_unit_test(test_cli_unknown_device),
-		cmocka_unit_test(test_cli_missing_netns),
+		cmocka_unit_test(test_cli_missing_netns), cmocka_unit_test(test_cli_tunnel),
 	};
 	int failed;
 
