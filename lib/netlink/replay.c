@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-only OR BSD-2-Clause */
 /* Replay transport: serves recorded kernel replies to matching requests, no root needed. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -222,7 +223,8 @@ static int parse_line(struct replay_tr *rt, const char *line, const char *end)
 	if (n == 5 && !memcmp(w, "ioctl", 5)) {
 		struct ioctl_rec *ioc = realloc(rt->ioc, (rt->nioc + 1) * sizeof(*ioc));
 		struct ioctl_rec *rec;
-		char num[16];
+		char num[16], *nend;
+		long err;
 
 		if (!ioc)
 			return -ENOMEM;
@@ -238,7 +240,12 @@ static int parse_line(struct replay_tr *rt, const char *line, const char *end)
 			return -EINVAL;
 		memcpy(num, w, n);
 		num[n] = '\0';
-		rec->err = atoi(num);
+		/* strictly: atoi() took "x" for 0, and a typo replayed a failed ioctl as success */
+		errno = 0;
+		err = strtol(num, &nend, 10);
+		if (errno || *nend || err < INT_MIN || err > INT_MAX)
+			return -EINVAL;
+		rec->err = (int)err;
 		w = word(&p, end, &n);
 		r = parse_hex(w, n, &rec->data);
 		if (r < 0)

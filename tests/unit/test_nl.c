@@ -941,6 +941,7 @@ static void fixture_format(void **state)
 		"hello\n",			    /* unknown record */
 		"ioctl eth0\n",			    /* no errno */
 		"req route 00\nrep genl 0g\n",	    /* bad reply on line 2 */
+		"ioctl eth0 x 03000000\n",	    /* errno not a number */
 	};
 	char *text = NULL;
 	size_t len = 0;
