@@ -6,6 +6,8 @@
 
 #include "ctx_internal.h"
 
+#undef vxoff__err /* core.h's model for the analyser: here is the real one */
+
 int vxoff__copy_in(void *dst, size_t ksize, const void *src, uint32_t min_sz)
 {
 	const unsigned char *p = src;

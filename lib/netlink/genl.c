@@ -85,6 +85,7 @@ int vxoff__genl_family(struct vxoff_ctx *ctx, const char *name, uint64_t *ops_ma
 		return r;
 	if (ctx->nfams < VXOFF__MAX_FAMILIES) {
 		f = &ctx->fams[ctx->nfams++];
+		/* NOLINTNEXTLINE(clang-analyzer-security.insecureAPI.strcpy): length checked */
 		strcpy(f->name, name);
 		f->id = r < 0 ? -ENOENT : fr.id;
 		f->ops = fr.ops;

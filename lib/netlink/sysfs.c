@@ -54,6 +54,8 @@ int vxoff__read_u64(const char *path, uint64_t *ret)
 
 	if (n < 0)
 		return (int)n;
+	/* n > 0: read() filled buf (the analyser takes a failed openat's -errno for maybe >= 0) */
+	/* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult) */
 	if (n == 0 || buf[0] == '-')
 		return -EPROTO;
 	errno = 0;

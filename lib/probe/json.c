@@ -182,6 +182,7 @@ static char *jesc(char *w, const char *s, size_t n)
 			*w++ = 't';
 			break;
 		default:
+			/* NOLINTNEXTLINE(bugprone-not-null-terminated-result): not a C string */
 			memcpy(w, "u00", 3);
 			w[3] = hex[c >> 4];
 			w[4] = hex[c & 15];
@@ -863,11 +864,11 @@ static void rss_key_json(struct jb *j, struct json_object *o, const struct vxoff
 	} else {
 		if ((uint32_t)n > s->key_size)
 			n = (int)s->key_size;
-		for (int i = 0; i < n; i++) {
+		for (size_t i = 0; i < (size_t)n; i++) {
 			txt[2 * i] = hex[key[i] >> 4];
 			txt[2 * i + 1] = hex[key[i] & 15];
 		}
-		txt[2 * n] = '\0';
+		txt[2 * (size_t)n] = '\0';
 		jadd_str(j, o, "key", txt);
 	}
 	free(key);
@@ -1293,7 +1294,7 @@ static int devlist_doc(const struct vxoff_devlist *list, uint32_t flags, struct 
 		if (vxoff_devlist_get(list, i, &di) < 0)
 			continue;
 		if (!first && sb_put(out, ",", 1) < 0)
-			r = -ENOMEM;
+			r = -ENOMEM; /* NOLINT(bugprone-branch-clone): two ways to fail */
 		else if (j.pretty && ((!first && sb_put(out, "\n", 1) < 0) || sb_pad(out, 4) < 0))
 			r = -ENOMEM;
 		else

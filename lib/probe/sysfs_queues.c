@@ -217,6 +217,7 @@ static void list_queues(struct sq_job *j, struct vxoff_devinfo *di)
 			dev_fail(j, err, "listing %s/queues: %s", j->path, strerror(-err));
 		return;
 	}
+	/* cppcheck-suppress readdirCalled ; readdir_r() is deprecated; this DIR is ours alone */
 	while ((e = readdir(d))) {
 		uint32_t type, id;
 

@@ -183,7 +183,7 @@ static struct json_object *value_json(const struct vxoff_tunnel_opts *o, uint32_
 	case VK_RESERVED_BITS:
 		/* the 8-byte header image as one hex number, first byte first (as the CLI takes) */
 		strcpy(buf, "0x");
-		for (int i = 0; i < 8; i++)
+		for (size_t i = 0; i < 8; i++)
 			snprintf(buf + 2 + 2 * i, 3, "%02x", o->reserved_bits[i]);
 		return json_object_new_string(buf);
 	case VK_MAC:
