@@ -45,6 +45,9 @@ struct vxoff__transport {
 	/* SIOCETHTOOL on ifname: data is the command struct of len bytes; 0 or -errno. */
 	int (*ethtool_ioctl)(void *priv, struct vxoff_ctx *ctx, const char *ifname, void *data,
 			     size_t len);
+	/* SIOCGIFINDEX, SIOCGIFNAME or SIOCGIFMTU (ifr is a struct ifreq); 0 or -errno. NULL:
+	 * not offered (replay, recorder), callers ask over netlink instead. */
+	int (*dev_ioctl)(void *priv, struct vxoff_ctx *ctx, unsigned long req, void *ifr);
 	void (*free)(void *priv);
 	void *priv;
 };
@@ -62,6 +65,10 @@ uint32_t vxoff__replay_unused(struct vxoff_ctx *ctx);
 /* SIOCETHTOOL on ifname through the context's transport (real, recorder or replay): data is
  * the command struct of len bytes. Return 0 or -errno. */
 int vxoff__ethtool_ioctl(struct vxoff_ctx *ctx, const char *ifname, void *data, size_t len);
+/* A device ioctl (SIOCGIFINDEX, SIOCGIFNAME, SIOCGIFMTU) in the context's namespace: much
+ * cheaper than a GETLINK when only an index or MTU is needed. -EOPNOTSUPP when the transport
+ * has none: ask over netlink then. */
+int vxoff__dev_ioctl(struct vxoff_ctx *ctx, unsigned long req, void *ifr);
 
 /*
  * Every public entry point brackets its work with these: -ECHILD after fork, -EBUSY when

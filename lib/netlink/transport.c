@@ -152,6 +152,21 @@ static int real_ioctl(void *priv, struct vxoff_ctx *ctx, const char *ifname, voi
 	return 0;
 }
 
+static int real_dev_ioctl(void *priv, struct vxoff_ctx *ctx, unsigned long req, void *ifr)
+{
+	struct real_tr *rt = priv;
+	int r;
+
+	if (req != SIOCGIFINDEX && req != SIOCGIFNAME && req != SIOCGIFMTU)
+		return -EINVAL; /* read-only requests only */
+	r = real_open(rt, ctx, VXOFF__NL_ROUTE);
+	if (r < 0)
+		return r;
+	if (ioctl(mnl_socket_get_fd(rt->nl[VXOFF__NL_ROUTE]), req, ifr) < 0)
+		return -errno;
+	return 0;
+}
+
 static void real_free(void *priv)
 {
 	struct real_tr *rt = priv;
@@ -174,9 +189,17 @@ int vxoff__transport_real_new(struct vxoff__transport *ret)
 	ret->recv = real_recv;
 	ret->portid = real_portid;
 	ret->ethtool_ioctl = real_ioctl;
+	ret->dev_ioctl = real_dev_ioctl;
 	ret->free = real_free;
 	ret->priv = rt;
 	return 0;
+}
+
+int vxoff__dev_ioctl(struct vxoff_ctx *ctx, unsigned long req, void *ifr)
+{
+	if (!ctx->tr.dev_ioctl)
+		return -EOPNOTSUPP;
+	return ctx->tr.dev_ioctl(ctx->tr.priv, ctx, req, ifr);
 }
 
 int vxoff__ethtool_ioctl(struct vxoff_ctx *ctx, const char *ifname, void *data, size_t len)
@@ -270,6 +293,8 @@ int vxoff__transport_record_new(struct vxoff_ctx *ctx, const char *path,
 	ret->recv = rec_recv;
 	ret->portid = rec_portid;
 	ret->ethtool_ioctl = rec_ioctl;
+	/* not recorded, so not offered: what a recording needs goes over netlink */
+	ret->dev_ioctl = NULL;
 	ret->free = rec_free;
 	ret->priv = rt;
 	return 0;

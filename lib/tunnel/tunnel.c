@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include <linux/if_addr.h>
@@ -587,6 +588,36 @@ static int copy_lists(struct vxoff_ctx *ctx, const char *what, const struct vxof
 	return 0;
 }
 
+/*
+ * The underlay's index and MTU by device ioctls: two system calls instead of a GETLINK that
+ * makes the kernel write the whole device out, once per tunnel created. 0, -ENODEV, or
+ * another -errno for "ask over netlink".
+ */
+static int underlay_by_ioctl(struct vxoff_ctx *ctx, struct treq *q)
+{
+	struct ifreq ifr;
+	int r;
+
+	memset(&ifr, 0, sizeof(ifr));
+	if (q->underlay[0]) {
+		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", q->underlay);
+		r = vxoff__dev_ioctl(ctx, SIOCGIFINDEX, &ifr);
+	} else {
+		ifr.ifr_ifindex = (int)q->o.underlay_ifindex;
+		r = vxoff__dev_ioctl(ctx, SIOCGIFNAME, &ifr);
+	}
+	if (r < 0)
+		return r;
+	if (ifr.ifr_ifindex <= 0)
+		return -EPROTO;
+	q->o.underlay_ifindex = (uint32_t)ifr.ifr_ifindex;
+	r = vxoff__dev_ioctl(ctx, SIOCGIFMTU, &ifr);
+	if (r < 0)
+		return r;
+	q->link_mtu = (uint32_t)ifr.ifr_mtu;
+	return 0;
+}
+
 /* Resolve the underlay in the context's namespace: ifindex and MTU. */
 static int resolve_underlay(struct vxoff_ctx *ctx, const char *what, struct treq *q)
 {
@@ -595,6 +626,9 @@ static int resolve_underlay(struct vxoff_ctx *ctx, const char *what, struct treq
 	int r;
 
 	if (!(q->o.set & BIT(VXOFF_TUN_UNDERLAY)))
+		return 0;
+	/* ENODEV goes through the netlink path too: it words the error */
+	if (underlay_by_ioctl(ctx, q) == 0)
 		return 0;
 	snprintf(w, sizeof(w), "%s: option dev", what);
 	r = vxoff__tun_getlink(ctx, q->underlay[0] ? q->underlay : NULL, q->o.underlay_ifindex, w,
