@@ -112,7 +112,7 @@ int vxoff__fdb_send(struct vxoff_ctx *ctx, uint16_t type, uint16_t nlflags, uint
 		mnl_attr_put_u32(nlh, NDA_IFINDEX, e->ifindex);
 	if (e->flags & VXOFF_FDB_F_SRC_VNI)
 		mnl_attr_put_u32(nlh, NDA_SRC_VNI, e->src_vni);
-	return vxoff__nl_request(ctx, VXOFF__NL_ROUTE, nlh, &vxoff__tun_ack, what);
+	return vxoff__nl_request(ctx, VXOFF__NL_ROUTE, nlh, NULL, what);
 }
 
 struct fdb_dump {
@@ -257,7 +257,7 @@ int vxoff__addr_send(struct vxoff_ctx *ctx, uint16_t type, uint32_t ifindex,
 	ifa->ifa_index = ifindex;
 	mnl_attr_put(nlh, IFA_LOCAL, addr_len(a->family), a->addr);
 	mnl_attr_put(nlh, IFA_ADDRESS, addr_len(a->family), a->addr);
-	return vxoff__nl_request(ctx, VXOFF__NL_ROUTE, nlh, &vxoff__tun_ack, what);
+	return vxoff__nl_request(ctx, VXOFF__NL_ROUTE, nlh, NULL, what);
 }
 
 struct addr_dump {

@@ -15,7 +15,6 @@
 
 #define BIT(id) (1ull << (id))
 
-const struct vxoff__nl_handler vxoff__tun_ack = { .msg = NULL };
 
 /* iproute2's keywords (6.1, and newer releases for what 6.1 lacks). */
 const char *vxoff_tun_option_name(uint32_t id)

@@ -867,7 +867,7 @@ static int setlink(struct vxoff_ctx *ctx, const char *what, uint32_t ifindex,
 		am_u32(nlh, &m, VXOFF_TUN_MTU, IFLA_MTU, o->mtu);
 	if (ids & o->set & BIT(VXOFF_TUN_MAC))
 		am_put(nlh, &m, VXOFF_TUN_MAC, IFLA_ADDRESS, 6, o->mac);
-	r = vxoff__nl_request(ctx, VXOFF__NL_ROUTE, nlh, &vxoff__tun_ack, what);
+	r = vxoff__nl_request(ctx, VXOFF__NL_ROUTE, nlh, NULL, what);
 	return r < 0 ? name_option(ctx, r, what, &m) : 0;
 }
 
@@ -885,7 +885,7 @@ static int dellink(struct vxoff_ctx *ctx, const char *what, uint32_t ifindex, co
 	ifi->ifi_index = (int)ifindex;
 	if (!ifindex)
 		mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
-	return vxoff__nl_request(ctx, VXOFF__NL_ROUTE, nlh, &vxoff__tun_ack, what);
+	return vxoff__nl_request(ctx, VXOFF__NL_ROUTE, nlh, NULL, what);
 }
 
 /* ---- verification ---- */
@@ -1045,7 +1045,7 @@ static int do_create(struct vxoff_ctx *ctx, const char *name, const struct treq 
 
 	snprintf(w, sizeof(w), "%s: step 'device'", what);
 	r = vxoff__nl_request(ctx, VXOFF__NL_ROUTE,
-			      put_newlink(rb.buf, &m, name, 0, &q->o, VXLAN_ATTRS, up_now, d.fd), &vxoff__tun_ack, w);
+			      put_newlink(rb.buf, &m, name, 0, &q->o, VXLAN_ATTRS, up_now, d.fd), NULL, w);
 	if (r < 0) {
 		r = name_option(ctx, r, w, &m);
 		if (r == -EEXIST && !vxoff__last_kernel_msg(ctx))
@@ -1214,7 +1214,7 @@ static int set_group(struct vxoff_ctx *ctx, const char *what, uint32_t ifindex, 
 	ifi->ifi_family = AF_UNSPEC;
 	ifi->ifi_index = (int)ifindex;
 	mnl_attr_put_u32(nlh, IFLA_GROUP, group);
-	return vxoff__nl_request(ctx, VXOFF__NL_ROUTE, nlh, &vxoff__tun_ack, what);
+	return vxoff__nl_request(ctx, VXOFF__NL_ROUTE, nlh, NULL, what);
 }
 
 int vxoff_tunnel_delete_many(struct vxoff_ctx *ctx, const char *const *names, uint32_t count)
@@ -1329,7 +1329,7 @@ int vxoff_tunnel_delete_many(struct vxoff_ctx *ctx, const char *const *names, ui
 		char w[160];
 
 		snprintf(w, sizeof(w), "%s: deleting device group %u", what, gid);
-		r = vxoff__nl_request(ctx, VXOFF__NL_ROUTE, nlh, &vxoff__tun_ack, w);
+		r = vxoff__nl_request(ctx, VXOFF__NL_ROUTE, nlh, NULL, w);
 	}
 	if (r < 0)
 		goto restore;
@@ -1530,7 +1530,7 @@ int vxoff_tunnel_change(struct vxoff_ctx *ctx, const char *name,
 		snprintf(w, sizeof(w), "%s: step 'device'", what);
 		r = vxoff__nl_request(ctx, VXOFF__NL_ROUTE,
 				      put_newlink(rb.buf, &am, name, cur->ifindex, &q.o,
-						  send & VXLAN_ATTRS, false, -1), &vxoff__tun_ack, w);
+						  send & VXLAN_ATTRS, false, -1), NULL, w);
 		if (r < 0) {
 			r = name_option(ctx, r, w, &am);
 			goto undo;
@@ -1609,7 +1609,7 @@ undo:
 			fails += vxoff__nl_request(ctx, VXOFF__NL_ROUTE,
 						   put_newlink(ub.buf, NULL, name, cur->ifindex,
 							       &undo_o, undo_o.set & VXLAN_ATTRS,
-							       false, -1), &vxoff__tun_ack, what) < 0;
+							       false, -1), NULL, what) < 0;
 		}
 		if (msg)
 			vxoff__err(ctx, r, e.reason, "%s; %s", msg,

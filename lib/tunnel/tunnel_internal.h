@@ -40,9 +40,7 @@ int vxoff__tun_dump(struct vxoff_ctx *ctx, bool vxlan_only, const char *what,
 /* Free the items of a list that lives on the stack. */
 void vxoff__tun_list_clear(struct vxoff_tunnel_list *l);
 
-/* Handler for requests answered by an ACK only. Never pass NULL to vxoff__nl_request(): the
- * core's extack path reads h->hdrlen when the kernel points at an attribute. */
-extern const struct vxoff__nl_handler vxoff__tun_ack;
+
 
 /* ---- read.c ---- */
 
