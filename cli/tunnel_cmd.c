@@ -152,7 +152,7 @@ static const struct keyword keywords[] = {
 	{"vnifilter", VXOFF_TUN_VNIFILTER, V_BOOL, NULL, NULL, 0, 0, NULL,
 	 "IFLA_VXLAN_VNIFILTER (u8)", "no", "per-VNI filter table (needs external; 5.18+)"},
 	{"localbypass", VXOFF_TUN_LOCALBYPASS, V_BOOL, NULL, NULL, 0, 0, NULL,
-	 "IFLA_VXLAN_LOCALBYPASS (u8)", "yes", "local VTEPs get packets without encapsulation (6.5+)"},
+	 "IFLA_VXLAN_LOCALBYPASS (u8)", "yes", "local VTEPs get packets unencapsulated (6.5+)"},
 	{"mcroute", VXOFF_TUN_MC_ROUTE, V_BOOL, NULL, NULL, 0, 0, NULL,
 	 "IFLA_VXLAN_MC_ROUTE (u8)", "yes", "multicast underlay traffic through mroute (6.17+)"},
 	{"reserved_bits", VXOFF_TUN_RESERVED_BITS, V_RESBITS, "0xHEX16", NULL, 0, 0, NULL,

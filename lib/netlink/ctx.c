@@ -113,8 +113,9 @@ int vxoff_ctx_new_err(const struct vxoff_ctx_opts *opts, struct vxoff_ctx **ret,
 	r = vxoff__copy_in(&o, sizeof(o), opts, VXOFF_CTX_OPTS_SZ_0_1);
 	if (r < 0)
 		return set_errbuf(errbuf, errlen, r,
-				  r == -EINVAL ? "vxoff_ctx_opts.sz is below the 0.1 size"
-					       : "vxoff_ctx_opts has bytes this library does not know");
+				  r == -EINVAL
+					  ? "vxoff_ctx_opts.sz is below the 0.1 size"
+					  : "vxoff_ctx_opts has bytes this library does not know");
 	if (o.flags & ~VXOFF_CTX_F_NETNS_FD)
 		return set_errbuf(errbuf, errlen, -EINVAL, "vxoff_ctx_opts.flags has unknown bits");
 	if (o.reserved0)
@@ -193,9 +194,10 @@ int vxoff__ctx_enter(struct vxoff_ctx *ctx)
 	}
 	ctx->nwarns = 0;
 	if (ctx->pid != getpid())
-		return vxoff__err(ctx, -ECHILD, VXOFF_REASON_FORK,
-				  "this context was created by process %d; make a new one after fork()",
-				  (int)ctx->pid);
+		return vxoff__err(
+			ctx, -ECHILD, VXOFF_REASON_FORK,
+			"this context was created by process %d; make a new one after fork()",
+			(int)ctx->pid);
 	ctx->busy = 1;
 	return 0;
 }

@@ -47,8 +47,8 @@ static int family_cb(const struct nlmsghdr *nlh, void *data)
 			if (vxoff__nest_check(op) < 0 ||
 			    vxoff__attr_parse_nested(op, otb, CTRL_ATTR_OP_MAX) < 0)
 				return -EPROTO;
-			if (otb[CTRL_ATTR_OP_ID] && vxoff__attr_u32(otb[CTRL_ATTR_OP_ID], &cmd) == 0 &&
-			    cmd < 64)
+			if (otb[CTRL_ATTR_OP_ID] &&
+			    vxoff__attr_u32(otb[CTRL_ATTR_OP_ID], &cmd) == 0 && cmd < 64)
 				fr->ops |= 1ull << cmd;
 		}
 	}

@@ -103,11 +103,11 @@ int vxoff__with_sysfs(struct vxoff_ctx *ctx, int (*fn)(void *arg, const char *sy
 				  "starting a thread to read sysfs: %s", strerror(r));
 	pthread_join(t, NULL);
 	if (j.setup_err)
-		return vxoff__err(ctx, j.setup_err,
-				  j.setup_err == -EPERM ? VXOFF_REASON_PRIVILEGE : VXOFF_REASON_SYSTEM,
-				  "reading sysfs of network namespace '%s': %s: %s%s",
-				  ctx->netns_name ? ctx->netns_name : "(fd)", j.step,
-				  strerror(-j.setup_err),
-				  j.setup_err == -EPERM ? " (needs CAP_SYS_ADMIN)" : "");
+		return vxoff__err(
+			ctx, j.setup_err,
+			j.setup_err == -EPERM ? VXOFF_REASON_PRIVILEGE : VXOFF_REASON_SYSTEM,
+			"reading sysfs of network namespace '%s': %s: %s%s",
+			ctx->netns_name ? ctx->netns_name : "(fd)", j.step, strerror(-j.setup_err),
+			j.setup_err == -EPERM ? " (needs CAP_SYS_ADMIN)" : "");
 	return j.ret;
 }

@@ -248,8 +248,8 @@ static int kernel_error(struct vxoff_ctx *ctx, uint32_t proto, const struct nlms
 		size_t start = MNL_NLMSG_HDRLEN + MNL_ALIGN(hl);
 
 		if (start < req->nlmsg_len)
-			attr_path((const char *)req + start, req->nlmsg_len - start, start, ea->offs,
-				  path, sizeof(path), &leaf);
+			attr_path((const char *)req + start, req->nlmsg_len - start, start,
+				  ea->offs, path, sizeof(path), &leaf);
 	}
 	vxoff__err(ctx, err, reason, "%s: %s%s%s%s%s%s", what, strerror(-err), hint,
 		   ea->msg ? "; kernel says: " : "", ea->msg ? ea->msg : "",
@@ -342,7 +342,8 @@ static int request_once(struct vxoff_ctx *ctx, uint32_t proto, struct nlmsghdr *
 			if (left < sizeof(*nlh) || nlh->nlmsg_len < sizeof(*nlh) ||
 			    nlh->nlmsg_len > left)
 				return vxoff__err(ctx, -EPROTO, VXOFF_REASON_MALFORMED,
-						  "%s: malformed reply: message length %u with %zu bytes left",
+						  "%s: malformed reply: message length %u with %zu "
+						  "bytes left",
 						  what, left >= sizeof(*nlh) ? nlh->nlmsg_len : 0,
 						  left);
 			off += NLMSG_ALIGN(nlh->nlmsg_len);
@@ -374,7 +375,8 @@ static int request_once(struct vxoff_ctx *ctx, uint32_t proto, struct nlmsghdr *
 							  "%s: error code %d out of range", what,
 							  e->error);
 				if (e->error)
-					return kernel_error(ctx, proto, req, h, what, e->error, &ea);
+					return kernel_error(ctx, proto, req, h, what, e->error,
+							    &ea);
 				if (ea.msg)
 					vxoff__warn(ctx, VXOFF_WARN_KERNEL_MSG, what, 0, 0, "%s",
 						    ea.msg);

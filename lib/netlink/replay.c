@@ -284,9 +284,10 @@ static int replay_send(void *priv, struct vxoff_ctx *ctx, uint32_t proto, const 
 	free(norm);
 	if (!hit) {
 		rt->cur = NULL;
-		return vxoff__err(ctx, -ENOMSG, VXOFF_REASON_REPLAY,
-				  "replay: no recorded exchange for a %s request of type %u (%zu bytes)",
-				  proto == VXOFF__NL_ROUTE ? "route" : "genl", req->nlmsg_type, len);
+		return vxoff__err(
+			ctx, -ENOMSG, VXOFF_REASON_REPLAY,
+			"replay: no recorded exchange for a %s request of type %u (%zu bytes)",
+			proto == VXOFF__NL_ROUTE ? "route" : "genl", req->nlmsg_type, len);
 	}
 	hit->used = true;
 	rt->cur = hit;

@@ -555,12 +555,30 @@ static void link_text(struct tw *t, const struct vxoff_devinfo *di, bool have_dr
 	if (vxoff_devinfo_link(di, &l) < 0) {
 		/* the link item is unknown: every field is null, "unavailable" says why */
 		static const char *const keys[] = {
-			"ifname",	 "ifindex",	    "kind",		"address",
-			"operstate",	 "mtu",		    "min_mtu",		"max_mtu",
-			"parent_ifindex", "underlay_ifindex", "master_ifindex", "link_netnsid",
-			"driver",	 "bus_info",	    "firmware_version", "gso_max_size",
-			"gso_max_segs",	 "gro_max_size",    "gso_ipv4_max_size", "gro_ipv4_max_size",
-			"tso_max_size",	 "tso_max_segs",    "num_rx_queues",	"num_tx_queues",
+			"ifname",
+			"ifindex",
+			"kind",
+			"address",
+			"operstate",
+			"mtu",
+			"min_mtu",
+			"max_mtu",
+			"parent_ifindex",
+			"underlay_ifindex",
+			"master_ifindex",
+			"link_netnsid",
+			"driver",
+			"bus_info",
+			"firmware_version",
+			"gso_max_size",
+			"gso_max_segs",
+			"gro_max_size",
+			"gso_ipv4_max_size",
+			"gro_ipv4_max_size",
+			"tso_max_size",
+			"tso_max_segs",
+			"num_rx_queues",
+			"num_tx_queues",
 			"vxlan_link",
 		};
 
@@ -1304,7 +1322,8 @@ static int devlist_doc(const struct vxoff_devlist *list, uint32_t flags, struct 
 			r = flush_fd(out, fd);
 	}
 	if (r == 0 && j.pretty)
-		r = (!first && sb_put(out, "\n", 1) < 0) || sb_put(out, "  ]\n}", 5) < 0 ? -ENOMEM : 0;
+		r = (!first && sb_put(out, "\n", 1) < 0) || sb_put(out, "  ]\n}", 5) < 0 ? -ENOMEM
+											 : 0;
 	else if (r == 0)
 		r = sb_put(out, "]}", 2);
 	if (r == 0 && fd >= 0)

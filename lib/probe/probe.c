@@ -239,7 +239,8 @@ int vxoff_probe_device(struct vxoff_ctx *ctx, const char *ifname, uint32_t ifind
 
 		if (u && u != di->link.ifindex && !(o.flags & VXOFF_PROBE_F_NO_VERDICT_PEERS)) {
 			/* the underlay may be gone or elsewhere: judged as unknown, not an error */
-			if (probe_one(ctx, NULL, u, o.items & ~(1u << VXOFF_ITEM_SYSFS), &under) < 0)
+			if (probe_one(ctx, NULL, u, o.items & ~(1u << VXOFF_ITEM_SYSFS), &under) <
+			    0)
 				under = NULL;
 			vxoff__err_clear(ctx);
 		}

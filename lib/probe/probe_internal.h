@@ -33,7 +33,8 @@ struct vxoff__strset {
 	uint32_t count;
 	char **names;
 	bool wk_done;		       /* wk[] filled */
-	int32_t wk[VXOFF__WK_COUNT]; /* index of each well-known feature, -1 = this kernel lacks it */
+	int32_t wk[VXOFF__WK_COUNT]; /* index of each well-known feature, -1 = this kernel lacks it
+				      */
 };
 
 struct vxoff__tunnel_table {

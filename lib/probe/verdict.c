@@ -137,7 +137,8 @@ static void check_tx(struct judge *j, const struct vxoff_devinfo *nic, bool *tso
 	case F_ON:
 		*tso = true;
 		add(j, VXOFF_VX_TX_TNL_TSO_ON, VXOFF_SEVERITY_OK,
-		    "%s segments TCP inside VXLAN itself (tx-udp_tnl-segmentation on)", nic->ifname);
+		    "%s segments TCP inside VXLAN itself (tx-udp_tnl-segmentation on)",
+		    nic->ifname);
 		break;
 	case F_OFF:
 		*tso = true;
@@ -363,7 +364,8 @@ static void check_overlay(struct judge *j, const struct vxoff_devinfo *di)
 			    "%s aggregates decapsulated packets (rx-gro on)", di->ifname);
 		else
 			add(j, VXOFF_VX_OVERLAY_GRO_OFF, VXOFF_SEVERITY_WARN,
-			    "%s has GRO off: decapsulated packets reach TCP one by one", di->ifname);
+			    "%s has GRO off: decapsulated packets reach TCP one by one",
+			    di->ifname);
 	}
 	if (di->link.vxlan_port == VXLAN_PORT_LINUX)
 		add(j, VXOFF_VX_PORT_8472, VXOFF_SEVERITY_WARN,

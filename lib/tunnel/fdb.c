@@ -38,7 +38,8 @@ int vxoff__fdb_check(struct vxoff_ctx *ctx, const void *entry, uint32_t entry_sz
 	int r;
 
 	if (!entry)
-		return vxoff__err(ctx, -EINVAL, VXOFF_REASON_ARG, "%s: the FDB entry is NULL", what);
+		return vxoff__err(ctx, -EINVAL, VXOFF_REASON_ARG, "%s: the FDB entry is NULL",
+				  what);
 	memcpy(&usz, entry, sizeof(usz));
 	if (entry_sz && usz > entry_sz)
 		return vxoff__err(ctx, -EINVAL, VXOFF_REASON_STRUCT_SIZE,
@@ -46,10 +47,11 @@ int vxoff__fdb_check(struct vxoff_ctx *ctx, const void *entry, uint32_t entry_sz
 				  entry_sz);
 	r = vxoff__copy_in(out, sizeof(*out), entry, VXOFF_FDB_ENTRY_SZ_0_1);
 	if (r < 0)
-		return vxoff__err(ctx, r, VXOFF_REASON_STRUCT_SIZE,
-				  r == -EINVAL ? "%s: FDB entry sz %u is below the 0.1 size"
-					       : "%s: FDB entry (sz %u) has bytes this library does not know",
-				  what, usz);
+		return vxoff__err(
+			ctx, r, VXOFF_REASON_STRUCT_SIZE,
+			r == -EINVAL ? "%s: FDB entry sz %u is below the 0.1 size"
+				     : "%s: FDB entry (sz %u) has bytes this library does not know",
+			what, usz);
 	if (out->flags & ~FDB_KNOWN_FLAGS)
 		return vxoff__err(ctx, -EINVAL, VXOFF_REASON_ARG,
 				  "%s: FDB entry flags 0x%x has unknown bits", what, out->flags);
@@ -58,8 +60,8 @@ int vxoff__fdb_check(struct vxoff_ctx *ctx, const void *entry, uint32_t entry_sz
 				  "%s: FDB entry reserved fields are not 0", what);
 	if (out->dst_family && out->dst_family != AF_INET && out->dst_family != AF_INET6)
 		return vxoff__err(ctx, -EINVAL, VXOFF_REASON_ARG,
-				  "%s: FDB entry dst_family %u is neither AF_INET nor AF_INET6", what,
-				  out->dst_family);
+				  "%s: FDB entry dst_family %u is neither AF_INET nor AF_INET6",
+				  what, out->dst_family);
 	if (!out->dst_family)
 		memset(out->dst, 0, sizeof(out->dst));
 	else if (out->dst_family == AF_INET)
@@ -222,10 +224,11 @@ int vxoff__addr_check(struct vxoff_ctx *ctx, const void *addr, uint32_t addr_sz,
 				  addr_sz);
 	r = vxoff__copy_in(out, sizeof(*out), addr, VXOFF_TUNNEL_ADDR_SZ_0_1);
 	if (r < 0)
-		return vxoff__err(ctx, r, VXOFF_REASON_STRUCT_SIZE,
-				  r == -EINVAL ? "%s: address sz %u is below the 0.1 size"
-					       : "%s: address (sz %u) has bytes this library does not know",
-				  what, usz);
+		return vxoff__err(
+			ctx, r, VXOFF_REASON_STRUCT_SIZE,
+			r == -EINVAL ? "%s: address sz %u is below the 0.1 size"
+				     : "%s: address (sz %u) has bytes this library does not know",
+			what, usz);
 	if (out->reserved0)
 		return vxoff__err(ctx, -E2BIG, VXOFF_REASON_STRUCT_SIZE,
 				  "%s: address reserved0 is not 0", what);
@@ -235,7 +238,8 @@ int vxoff__addr_check(struct vxoff_ctx *ctx, const void *addr, uint32_t addr_sz,
 				  out->family);
 	if (out->prefixlen > (out->family == AF_INET ? 32u : 128u))
 		return vxoff__err(ctx, -EINVAL, VXOFF_REASON_ARG,
-				  "%s: prefix length %u is out of range for %s", what, out->prefixlen,
+				  "%s: prefix length %u is out of range for %s", what,
+				  out->prefixlen,
 				  out->family == AF_INET ? "IPv4 (0-32)" : "IPv6 (0-128)");
 	if (out->family == AF_INET)
 		memset(out->addr + 4, 0, 12);

@@ -176,7 +176,8 @@ static struct json_object *value_json(const struct vxoff_tunnel_opts *o, uint32_
 	case VK_DF:
 		return enum_json(o->df, df_names, 3);
 	case VK_LABEL_POLICY:
-		/* keyed "flowlabel inherit": true/false; a policy newer than this library: its number */
+		/* keyed "flowlabel inherit": true/false; a policy newer than this library: its
+		 * number */
 		if (o->label_policy <= VXOFF_LABEL_INHERIT)
 			return json_object_new_boolean(o->label_policy == VXOFF_LABEL_INHERIT);
 		return json_object_new_int64(o->label_policy);

@@ -204,7 +204,8 @@ static int parse_vxlan(struct vxoff_tunnel *t, const struct nlattr *data)
 	}
 	if (tb[IFLA_VXLAN_PORT_RANGE] &&
 	    mnl_attr_get_payload_len(tb[IFLA_VXLAN_PORT_RANGE]) >= 4) {
-		const struct ifla_vxlan_port_range *pr = mnl_attr_get_payload(tb[IFLA_VXLAN_PORT_RANGE]);
+		const struct ifla_vxlan_port_range *pr =
+			mnl_attr_get_payload(tb[IFLA_VXLAN_PORT_RANGE]);
 
 		o->srcport_min = ntohs(pr->low);
 		o->srcport_max = ntohs(pr->high);

@@ -127,7 +127,8 @@ static int name_option(struct vxoff_ctx *ctx, int r, const char *what, const str
 		rest = strdup(e.msg + wl + 2);
 		if (!rest)
 			return r;
-		vxoff__err(ctx, r, e.reason, "%s: option %s: %s", what, opt_name(m->e[i].opt), rest);
+		vxoff__err(ctx, r, e.reason, "%s: option %s: %s", what, opt_name(m->e[i].opt),
+			   rest);
 		free(rest);
 		return r;
 	}
@@ -141,9 +142,10 @@ static int propagate(struct vxoff_ctx *ctx, struct vxoff_ctx *dctx, int r)
 
 	if (dctx == ctx || vxoff_ctx_last_error(dctx, &e) < 0 || !e.err)
 		return r;
-	return vxoff__err(ctx, r, e.reason, "%s%s%s", e.msg ? e.msg : strerror(-r),
-			  e.kernel_msg && (!e.msg || !strstr(e.msg, e.kernel_msg)) ? "; kernel says: " : "",
-			  e.kernel_msg && (!e.msg || !strstr(e.msg, e.kernel_msg)) ? e.kernel_msg : "");
+	return vxoff__err(
+		ctx, r, e.reason, "%s%s%s", e.msg ? e.msg : strerror(-r),
+		e.kernel_msg && (!e.msg || !strstr(e.msg, e.kernel_msg)) ? "; kernel says: " : "",
+		e.kernel_msg && (!e.msg || !strstr(e.msg, e.kernel_msg)) ? e.kernel_msg : "");
 }
 
 static void copy_warnings(struct vxoff_ctx *ctx, struct vxoff_ctx *dctx)
@@ -376,7 +378,8 @@ static int check_fields(struct vxoff_ctx *ctx, const char *what, struct vxoff_tu
 
 	if (o->flags & ~KNOWN_FLAGS)
 		return vxoff__err(ctx, -EINVAL, VXOFF_REASON_ARG,
-				  "%s: vxoff_tunnel_opts.flags 0x%x has unknown bits", what, o->flags);
+				  "%s: vxoff_tunnel_opts.flags 0x%x has unknown bits", what,
+				  o->flags);
 	if (o->flags & VXOFF_TUNNEL_F_MTU_AUTO)
 		o->set |= BIT(VXOFF_TUN_MTU);
 	if (o->flags & VXOFF_TUNNEL_F_NETNS_FD)
@@ -387,9 +390,11 @@ static int check_fields(struct vxoff_ctx *ctx, const char *what, struct vxoff_tu
 				  "%s: vxoff_tunnel_opts.set has unknown bits 0x%llx", what,
 				  (unsigned long long)(s & ~KNOWN_SET));
 	if (o->on & ~BOOLS)
-		return vxoff__err(ctx, -EINVAL, VXOFF_REASON_ARG,
-				  "%s: vxoff_tunnel_opts.on has bits 0x%llx of options that are not "
-				  "booleans", what, (unsigned long long)(o->on & ~BOOLS));
+		return vxoff__err(
+			ctx, -EINVAL, VXOFF_REASON_ARG,
+			"%s: vxoff_tunnel_opts.on has bits 0x%llx of options that are not "
+			"booleans",
+			what, (unsigned long long)(o->on & ~BOOLS));
 	if (o->on & ~s) {
 		uint32_t id = (uint32_t)__builtin_ctzll(o->on & ~s);
 
@@ -407,7 +412,8 @@ static int check_fields(struct vxoff_ctx *ctx, const char *what, struct vxoff_tu
 		if (r < 0)
 			return r;
 		if (addr_mc(o->local_family, o->local))
-			return bad(ctx, what, VXOFF_TUN_LOCAL, "a local address cannot be multicast");
+			return bad(ctx, what, VXOFF_TUN_LOCAL,
+				   "a local address cannot be multicast");
 	}
 	if (s & BIT(VXOFF_TUN_REMOTE)) {
 		r = check_family(ctx, what, VXOFF_TUN_REMOTE, o->remote_family);
@@ -471,9 +477,10 @@ static int check_fields(struct vxoff_ctx *ctx, const char *what, struct vxoff_tu
 		bool fd = o->flags & VXOFF_TUNNEL_F_NETNS_FD;
 
 		if (fd == (o->target_netns != NULL))
-			return bad(ctx, what, VXOFF_TUN_NETNS,
-				   "give target_netns or target_netns_fd (VXOFF_TUNNEL_F_NETNS_FD), "
-				   "exactly one");
+			return bad(
+				ctx, what, VXOFF_TUN_NETNS,
+				"give target_netns or target_netns_fd (VXOFF_TUNNEL_F_NETNS_FD), "
+				"exactly one");
 		if (fd && o->target_netns_fd < 0)
 			return bad(ctx, what, VXOFF_TUN_NETNS, "target_netns_fd is negative");
 		if (!fd && (!*o->target_netns || strchr(o->target_netns, '/') ||
@@ -504,8 +511,10 @@ static int check_cross(struct vxoff_ctx *ctx, const char *what, const struct vxo
 	if (s & BIT(VXOFF_TUN_GROUP))
 		dst = m->group_family;
 	if ((s & BIT(VXOFF_TUN_LOCAL)) && dst && m->local_family != dst)
-		return bad(ctx, what, (q->set & BIT(VXOFF_TUN_LOCAL)) ? VXOFF_TUN_LOCAL
-					: (s & BIT(VXOFF_TUN_GROUP)) ? VXOFF_TUN_GROUP : VXOFF_TUN_REMOTE,
+		return bad(ctx, what,
+			   (q->set & BIT(VXOFF_TUN_LOCAL)) ? VXOFF_TUN_LOCAL
+			   : (s & BIT(VXOFF_TUN_GROUP))	   ? VXOFF_TUN_GROUP
+							   : VXOFF_TUN_REMOTE,
 			   "local and remote/group addresses must be of the same family");
 	if ((s & BIT(VXOFF_TUN_GROUP)) && !(s & BIT(VXOFF_TUN_UNDERLAY)))
 		return bad(ctx, what, VXOFF_TUN_GROUP,
@@ -538,8 +547,8 @@ static int copy_lists(struct vxoff_ctx *ctx, const char *what, const struct vxof
 		if (!o->fdb || o->fdb_entry_sz < VXOFF_FDB_ENTRY_SZ_0_1 ||
 		    o->fdb_entry_sz > VXOFF_STRUCT_MAX_SZ)
 			return vxoff__err(ctx, -EINVAL, VXOFF_REASON_ARG,
-					  "%s: fdb is NULL or fdb_entry_sz %u is not %u to %u", what,
-					  o->fdb_entry_sz, VXOFF_FDB_ENTRY_SZ_0_1,
+					  "%s: fdb is NULL or fdb_entry_sz %u is not %u to %u",
+					  what, o->fdb_entry_sz, VXOFF_FDB_ENTRY_SZ_0_1,
 					  VXOFF_STRUCT_MAX_SZ);
 		q->fdb = calloc(o->fdb_count, sizeof(*q->fdb));
 		if (!q->fdb)
@@ -547,7 +556,8 @@ static int copy_lists(struct vxoff_ctx *ctx, const char *what, const struct vxof
 					  what);
 		for (uint32_t i = 0; i < o->fdb_count; i++) {
 			snprintf(w, sizeof(w), "%s: fdb entry %u", what, i);
-			r = vxoff__fdb_check(ctx, (const char *)o->fdb + (size_t)i * o->fdb_entry_sz,
+			r = vxoff__fdb_check(ctx,
+					     (const char *)o->fdb + (size_t)i * o->fdb_entry_sz,
 					     o->fdb_entry_sz, w, &q->fdb[i]);
 			if (r < 0)
 				return r;
@@ -682,9 +692,11 @@ static int prepare(struct vxoff_ctx *ctx, const char *what, const struct vxoff_t
 	r = vxoff__copy_in(&q->o, sizeof(q->o), opts, VXOFF_TUNNEL_OPTS_SZ_0_1);
 	if (r < 0)
 		return vxoff__err(ctx, r, VXOFF_REASON_STRUCT_SIZE,
-				  r == -EINVAL ? "%s: vxoff_tunnel_opts.sz %u is below the 0.1 size"
-					       : "%s: vxoff_tunnel_opts (sz %u) has bytes this library "
-						 "does not know", what, opts->sz);
+				  r == -EINVAL
+					  ? "%s: vxoff_tunnel_opts.sz %u is below the 0.1 size"
+					  : "%s: vxoff_tunnel_opts (sz %u) has bytes this library "
+					    "does not know",
+				  what, opts->sz);
 	r = check_fields(ctx, what, &q->o);
 	if (r < 0)
 		return r;
@@ -1045,7 +1057,8 @@ static int do_create(struct vxoff_ctx *ctx, const char *name, const struct treq 
 
 	snprintf(w, sizeof(w), "%s: step 'device'", what);
 	r = vxoff__nl_request(ctx, VXOFF__NL_ROUTE,
-			      put_newlink(rb.buf, &m, name, 0, &q->o, VXLAN_ATTRS, up_now, d.fd), NULL, w);
+			      put_newlink(rb.buf, &m, name, 0, &q->o, VXLAN_ATTRS, up_now, d.fd),
+			      NULL, w);
 	if (r < 0) {
 		r = name_option(ctx, r, w, &m);
 		if (r == -EEXIST && !vxoff__last_kernel_msg(ctx))
@@ -1080,7 +1093,8 @@ static int do_create(struct vxoff_ctx *ctx, const char *name, const struct treq 
 		snprintf(w, sizeof(w),
 			 "%s: step 'fdb': entry %u (%02x:%02x:%02x:%02x:%02x:%02x dst %s)", what, i,
 			 e->mac[0], e->mac[1], e->mac[2], e->mac[3], e->mac[4], e->mac[5], dst);
-		r = vxoff__fdb_send(d.dctx, RTM_NEWNEIGH, vxoff__fdb_create_flags(e), ifindex, e, w);
+		r = vxoff__fdb_send(d.dctx, RTM_NEWNEIGH, vxoff__fdb_create_flags(e), ifindex, e,
+				    w);
 		if (r < 0)
 			goto undo;
 	}
@@ -1265,13 +1279,15 @@ int vxoff_tunnel_delete_many(struct vxoff_ctx *ctx, const char *const *names, ui
 		f = bsearch(&kp, all.items, all.count, sizeof(*all.items), cmp_name);
 		if (!f) {
 			r = vxoff__err(ctx, -ENODEV, VXOFF_REASON_NO_DEVICE,
-				       "%s: no device named '%s'; nothing was deleted", what, names[i]);
+				       "%s: no device named '%s'; nothing was deleted", what,
+				       names[i]);
 			goto out;
 		}
 		if (!vxoff__tun_is_vxlan(*f)) {
-			r = vxoff__err(ctx, -EINVAL, VXOFF_REASON_ARG,
-				       "%s: %s is not a VXLAN device (kind '%s'); nothing was deleted",
-				       what, names[i], (*f)->kind[0] ? (*f)->kind : "none");
+			r = vxoff__err(
+				ctx, -EINVAL, VXOFF_REASON_ARG,
+				"%s: %s is not a VXLAN device (kind '%s'); nothing was deleted",
+				what, names[i], (*f)->kind[0] ? (*f)->kind : "none");
 			goto out;
 		}
 		pick[i] = *f;
@@ -1281,7 +1297,8 @@ int vxoff_tunnel_delete_many(struct vxoff_ctx *ctx, const char *const *names, ui
 		struct vxoff_tunnel **sorted = malloc(count * sizeof(*sorted));
 
 		if (!sorted) {
-			r = vxoff__err(ctx, -ENOMEM, VXOFF_REASON_SYSTEM, "%s: out of memory", what);
+			r = vxoff__err(ctx, -ENOMEM, VXOFF_REASON_SYSTEM, "%s: out of memory",
+				       what);
 			goto out;
 		}
 		memcpy(sorted, pick, count * sizeof(*sorted));
@@ -1428,9 +1445,11 @@ int vxoff_tunnel_change(struct vxoff_ctx *ctx, const char *name,
 	r = vxoff__copy_in(&q.o, sizeof(q.o), opts, VXOFF_TUNNEL_OPTS_SZ_0_1);
 	if (r < 0) {
 		r = vxoff__err(ctx, r, VXOFF_REASON_STRUCT_SIZE,
-			       r == -EINVAL ? "%s: vxoff_tunnel_opts.sz %u is below the 0.1 size"
-					    : "%s: vxoff_tunnel_opts (sz %u) has bytes this library "
-					      "does not know", what, opts->sz);
+			       r == -EINVAL
+				       ? "%s: vxoff_tunnel_opts.sz %u is below the 0.1 size"
+				       : "%s: vxoff_tunnel_opts (sz %u) has bytes this library "
+					 "does not know",
+			       what, opts->sz);
 		goto out;
 	}
 	r = check_fields(ctx, what, &q.o);
@@ -1469,11 +1488,12 @@ int vxoff_tunnel_change(struct vxoff_ctx *ctx, const char *name,
 		uint32_t fam = (cur->opts.set & BIT(VXOFF_TUN_LOCAL)) ? cur->opts.local_family
 			     : (cur->opts.set & BIT(VXOFF_TUN_REMOTE)) ? cur->opts.remote_family
 			     : (cur->opts.set & BIT(VXOFF_TUN_GROUP)) ? cur->opts.group_family : 0;
-		static const uint32_t ids[] = { VXOFF_TUN_LOCAL, VXOFF_TUN_REMOTE, VXOFF_TUN_GROUP };
+		static const uint32_t ids[] = {VXOFF_TUN_LOCAL, VXOFF_TUN_REMOTE, VXOFF_TUN_GROUP};
 
 		for (size_t i = 0; i < 3 && fam; i++) {
-			uint32_t f = ids[i] == VXOFF_TUN_LOCAL ? q.o.local_family
-				   : ids[i] == VXOFF_TUN_REMOTE ? q.o.remote_family : q.o.group_family;
+			uint32_t f = ids[i] == VXOFF_TUN_LOCAL	  ? q.o.local_family
+				     : ids[i] == VXOFF_TUN_REMOTE ? q.o.remote_family
+								  : q.o.group_family;
 
 			if ((q.o.set & BIT(ids[i])) && f != fam) {
 				r = bad(ctx, what, ids[i], "a live device keeps its address family "

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-only OR BSD-2-Clause */
 /*
- * Internals of the tunnel capability, shared by the files of lib/tunnel. Never installed. json.c uses
- * the public accessors only; everything here may change without notice.
+ * Internals of the tunnel capability, shared by the files of lib/tunnel. Never installed. json.c
+ * uses the public accessors only; everything here may change without notice.
  */
 #ifndef VXOFF_LIB_TUNNEL_INTERNAL_H
 #define VXOFF_LIB_TUNNEL_INTERNAL_H
