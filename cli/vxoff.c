@@ -24,7 +24,7 @@ struct command {
 
 /* Later commands (tunnel, bench, tune, lab) slot in here. */
 static const struct command commands[] = {
-	{"probe", cmd_probe, "[-n NETNS] [-j] [-p] [IFACE... | --all]",
+	{"probe", cmd_probe, "[-n NETNS] [-j] [-p] [-i ITEMS] [IFACE... | --all]",
 	 "offload capabilities and VXLAN readiness of devices"},
 	{"tunnel", cmd_tunnel,
 	 "[-n NETNS] { add | change | replace | del | show | fdb | addr | help } ...",
