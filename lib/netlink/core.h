@@ -134,8 +134,8 @@ struct vxoff__nl_handler {
 };
 
 /*
- * Send req (nlmsg_len set) on proto and hand every reply to h. The core sets seq, pid and
- * NLM_F_ACK itself; a dump (NLM_F_DUMP) interrupted by a change is retried (a few times).
+ * Send req (nlmsg_len set) on proto and hand every reply to h (NULL for a request answered
+ * by an ACK alone). The core sets seq, pid and NLM_F_ACK itself; a dump (NLM_F_DUMP) interrupted by a change is retried (a few times).
  * On a kernel error, the last error holds strerror, the extack text and attribute offset,
  * prefixed with what (e.g. "ethtool CHANNELS_GET on eth0").
  * Return: 0 or -errno.
