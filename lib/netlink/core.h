@@ -225,6 +225,10 @@ int vxoff__mask_to_cpulist(const char *mask, char **ret);
 /* Parse a cpulist ("0-3,8,10-20:2") into a mask bitmap of nbits bits (words of 64). */
 int vxoff__cpulist_parse(const char *list, uint64_t *bits, uint32_t nbits);
 
+/* Array v with room for element n (capacity *cap elements of sz bytes, doubled as needed);
+ * NULL when out of memory, and then v is still valid and *cap unchanged. */
+void *vxoff__grow(void *v, uint32_t *cap, uint32_t n, size_t sz);
+
 /* String duplicate that never returns NULL for a NULL input ("" instead); NULL = ENOMEM. */
 char *vxoff__strdup0(const char *s);
 

@@ -63,6 +63,22 @@ void vxoff__sb_free(struct vxoff__strbuf *sb)
 	vxoff__sb_init(sb);
 }
 
+void *vxoff__grow(void *v, uint32_t *cap, uint32_t n, size_t sz)
+{
+	uint32_t c;
+	void *p;
+
+	if (n < *cap)
+		return v;
+	c = *cap ? *cap * 2 : 16;
+	if (c <= n || (size_t)c > SIZE_MAX / sz)
+		return NULL;
+	p = realloc(v, (size_t)c * sz);
+	if (p)
+		*cap = c;
+	return p;
+}
+
 char *vxoff__strdup0(const char *s)
 {
 	return strdup(s ? s : "");

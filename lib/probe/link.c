@@ -210,22 +210,17 @@ struct dump {
 static int dump_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct dump *d = data;
-	struct vxoff_devinfo *di;
+	struct vxoff_devinfo *di, **v;
 	int r = parse_link(nlh, &di);
 
 	if (r)
 		return r < 0 ? r : 0;
-	if (d->l->count == d->cap) {
-		uint32_t cap = d->cap ? d->cap * 2 : 64;
-		struct vxoff_devinfo **v = realloc(d->l->devs, cap * sizeof(*v));
-
-		if (!v) {
-			vxoff__devinfo_free(di);
-			return -ENOMEM;
-		}
-		d->l->devs = v;
-		d->cap = cap;
+	v = vxoff__grow(d->l->devs, &d->cap, d->l->count, sizeof(*v));
+	if (!v) {
+		vxoff__devinfo_free(di);
+		return -ENOMEM;
 	}
+	d->l->devs = v;
 	d->l->devs[d->l->count++] = di;
 	return 0;
 }

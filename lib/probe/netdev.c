@@ -46,21 +46,6 @@ struct nd_dump {
 	uint32_t nn, capn;
 };
 
-/* v with room for element n (capacity *cap, doubled as needed); NULL: no memory, v is kept. */
-static void *grow(void *v, uint32_t *cap, uint32_t n, size_t sz)
-{
-	uint32_t c;
-	void *p;
-
-	if (n < *cap)
-		return v;
-	c = *cap ? *cap * 2 : 64;
-	p = realloc(v, (size_t)c * sz);
-	if (p)
-		*cap = c;
-	return p;
-}
-
 static int queue_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[VXOFF_NETDEV_A_QUEUE_MAX + 1];
@@ -84,7 +69,7 @@ static int queue_cb(const struct nlmsghdr *nlh, void *data)
 			return -EPROTO;
 		q.has_napi = true;
 	}
-	v = grow(d->q, &d->capq, d->nq, sizeof(*v));
+	v = vxoff__grow(d->q, &d->capq, d->nq, sizeof(*v));
 	if (!v)
 		return -ENOMEM;
 	d->q = v;
@@ -130,7 +115,7 @@ static int napi_cb(const struct nlmsghdr *nlh, void *data)
 			return -EPROTO;
 		n.present |= VXOFF_QUEUE_HAS_NAPI_CONFIG;
 	}
-	v = grow(d->n, &d->capn, d->nn, sizeof(*v));
+	v = vxoff__grow(d->n, &d->capn, d->nn, sizeof(*v));
 	if (!v)
 		return -ENOMEM;
 	d->n = v;

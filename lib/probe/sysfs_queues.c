@@ -219,21 +219,17 @@ static void list_queues(struct sq_job *j, struct vxoff_devinfo *di)
 	}
 	/* cppcheck-suppress readdirCalled ; readdir_r() is deprecated; this DIR is ours alone */
 	while ((e = readdir(d))) {
+		struct vxoff__queue *p;
 		uint32_t type, id;
 
 		if (!parse_queue_dir(e->d_name, &type, &id))
 			continue;
-		if (n == cap) {
-			uint32_t c = cap ? cap * 2 : 8;
-			struct vxoff__queue *p = realloc(v, c * sizeof(*p));
-
-			if (!p) {
-				j->fatal = -ENOMEM;
-				goto out;
-			}
-			v = p;
-			cap = c;
+		p = vxoff__grow(v, &cap, n, sizeof(*p));
+		if (!p) {
+			j->fatal = -ENOMEM;
+			goto out;
 		}
+		v = p;
 		memset(&v[n], 0, sizeof(v[n]));
 		v[n].q.sz = sizeof(v[n].q);
 		v[n].q.type = type;

@@ -133,7 +133,7 @@ static int fdb_cb(const struct nlmsghdr *nlh, void *data)
 	const struct nlattr *tb[NDA_MAX + 1];
 	struct fdb_dump *d = data;
 	const struct ndmsg *ndm;
-	struct vxoff_fdb_entry e;
+	struct vxoff_fdb_entry e, *p;
 	uint16_t be16;
 
 	if (nlh->nlmsg_type != RTM_NEWNEIGH)
@@ -169,15 +169,10 @@ static int fdb_cb(const struct nlmsghdr *nlh, void *data)
 		e.flags |= VXOFF_FDB_F_SRC_VNI;
 	if (!(ndm->ndm_state & (NUD_PERMANENT | NUD_NOARP)))
 		e.flags |= VXOFF_FDB_F_DYNAMIC;
-	if (d->n == d->cap) {
-		uint32_t cap = d->cap ? d->cap * 2 : 16;
-		struct vxoff_fdb_entry *p = realloc(d->v, cap * sizeof(*p));
-
-		if (!p)
-			return -ENOMEM;
-		d->v = p;
-		d->cap = cap;
-	}
+	p = vxoff__grow(d->v, &d->cap, d->n, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	d->v = p;
 	d->v[d->n++] = e;
 	return 0;
 }
@@ -281,7 +276,7 @@ static int addr_cb(const struct nlmsghdr *nlh, void *data)
 	struct addr_dump *d = data;
 	const struct ifaddrmsg *ifa;
 	const struct nlattr *a;
-	struct vxoff_tunnel_addr x;
+	struct vxoff_tunnel_addr x, *v;
 	uint32_t flags;
 
 	if (nlh->nlmsg_type != RTM_NEWADDR)
@@ -320,15 +315,10 @@ static int addr_cb(const struct nlmsghdr *nlh, void *data)
 	x.family = ifa->ifa_family;
 	x.prefixlen = ifa->ifa_prefixlen;
 	memcpy(x.addr, mnl_attr_get_payload(a), addr_len(x.family));
-	if (d->n == d->cap) {
-		uint32_t cap = d->cap ? d->cap * 2 : 8;
-		struct vxoff_tunnel_addr *p = realloc(d->v, cap * sizeof(*p));
-
-		if (!p)
-			return -ENOMEM;
-		d->v = p;
-		d->cap = cap;
-	}
+	v = vxoff__grow(d->v, &d->cap, d->n, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	d->v = v;
 	d->v[d->n++] = x;
 	return 0;
 }

@@ -449,7 +449,7 @@ static int list_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct list_dump *d = data;
 	struct vxoff_tunnel_list *l = d->l;
-	struct vxoff_tunnel *t;
+	struct vxoff_tunnel *t, **p;
 	int r;
 
 	r = vxoff__tun_parse_link(nlh, &t);
@@ -459,17 +459,12 @@ static int list_cb(const struct nlmsghdr *nlh, void *data)
 		vxoff_tunnel_free(t);
 		return 0;
 	}
-	if (l->count == l->cap) {
-		uint32_t cap = l->cap ? l->cap * 2 : 16;
-		struct vxoff_tunnel **p = realloc(l->items, cap * sizeof(*p));
-
-		if (!p) {
-			vxoff_tunnel_free(t);
-			return -ENOMEM;
-		}
-		l->items = p;
-		l->cap = cap;
+	p = vxoff__grow(l->items, &l->cap, l->count, sizeof(*p));
+	if (!p) {
+		vxoff_tunnel_free(t);
+		return -ENOMEM;
 	}
+	l->items = p;
 	l->items[l->count++] = t;
 	return 0;
 }

@@ -618,6 +618,28 @@ static void cpulist_bad_input(void **state)
 	}
 }
 
+/* vxoff__grow: room for element n, capacity doubled, the old array kept on failure. */
+static void grow_array(void **state)
+{
+	uint32_t *v = NULL, cap = 0, *p;
+
+	(void)state;
+	for (uint32_t n = 0; n < 1000; n++) {
+		p = vxoff__grow(v, &cap, n, sizeof(*v));
+		assert_non_null(p);
+		v = p;
+		assert_true(cap > n);
+		v[n] = n;
+	}
+	for (uint32_t n = 0; n < 1000; n++)
+		assert_int_equal(v[n], n);
+	/* an element size the capacity cannot be multiplied by: refused, v untouched */
+	p = vxoff__grow(v, &cap, cap, SIZE_MAX / 2);
+	assert_null(p);
+	assert_int_equal(v[999], 999);
+	free(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -642,6 +664,7 @@ int main(void)
 		cmocka_unit_test(cpulist_parse_and_roundtrip),
 		cmocka_unit_test(mask_to_cpulist_cases),
 		cmocka_unit_test(cpulist_bad_input),
+		cmocka_unit_test(grow_array),
 	};
 
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
