@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #endif
 #include "test_tunnel_util.h"
+#include "nstest.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -12,126 +13,56 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
-#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-/* ---- shell ---- */
-
-static char *slurp_fds(int fo, int fe, char **err)
-{
-	size_t cap[2] = { 4096, 1024 }, len[2] = { 0, 0 };
-	char *b[2] = { malloc(cap[0]), malloc(cap[1]) };
-	struct pollfd p[2] = { { .fd = fo, .events = POLLIN }, { .fd = fe, .events = POLLIN } };
-	int open = 2;
-
-	if (!b[0] || !b[1])
-		abort();
-	while (open > 0) {
-		if (poll(p, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		for (int i = 0; i < 2; i++) {
-			if (p[i].fd < 0 || !(p[i].revents & (POLLIN | POLLHUP | POLLERR)))
-				continue;
-			if (cap[i] - len[i] < 4096) {
-				cap[i] *= 2;
-				b[i] = realloc(b[i], cap[i]);
-				if (!b[i])
-					abort();
-			}
-			ssize_t n = read(p[i].fd, b[i] + len[i], cap[i] - len[i] - 1);
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0) {
-				p[i].fd = -1;
-				open--;
-			} else {
-				len[i] += (size_t)n;
-			}
-		}
-	}
-	b[0][len[0]] = 0;
-	b[1][len[1]] = 0;
-	if (err)
-		*err = b[1];
-	else
-		free(b[1]);
-	return b[0];
-}
-
-static int vsh(char **out, char **err, const char *fmt, va_list ap)
-{
-	char *cmd = NULL;
-	int po[2], pe[2], st;
-	pid_t pid;
-
-	if (vasprintf(&cmd, fmt, ap) < 0)
-		return -1;
-	if (pipe2(po, O_CLOEXEC) < 0)
-		abort();
-	if (pipe2(pe, O_CLOEXEC) < 0)
-		abort();
-	pid = fork();
-	if (pid < 0)
-		abort();
-	if (pid == 0) {
-		dup2(po[1], 1);
-		dup2(pe[1], 2);
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		_exit(127);
-	}
-	close(po[1]);
-	close(pe[1]);
-	char *o = slurp_fds(po[0], pe[0], err);
-	close(po[0]);
-	close(pe[0]);
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	if (out)
-		*out = o;
-	else
-		free(o);
-	free(cmd);
-	if (WIFEXITED(st))
-		return WEXITSTATUS(st);
-	return 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
-}
+/* ---- shell: nstest's runner (posix_spawn, stdout and stderr captured) ---- */
 
 int tt_sh(char **out, char **err, const char *fmt, ...)
 {
+	struct nt_run r;
 	va_list ap;
+	char *cmd = NULL;
+	int st;
+
 	va_start(ap, fmt);
-	int r = vsh(out, err, fmt, ap);
+	st = vasprintf(&cmd, fmt, ap);
 	va_end(ap);
-	return r;
+	if (st < 0)
+		abort();
+	st = nt_sh(&r, "%s", cmd);
+	free(cmd);
+	/* the outputs change hands: the caller frees what it asked for */
+	if (out)
+		*out = r.out;
+	else
+		free(r.out);
+	if (err)
+		*err = r.err;
+	else
+		free(r.err);
+	return st;
 }
 
 int tt_shq(const char *fmt, ...)
 {
-	va_list ap, ap2;
-	char *err = NULL;
+	va_list ap;
+	char *cmd = NULL;
+	int st;
 
 	va_start(ap, fmt);
-	va_copy(ap2, ap);
-	int r = vsh(NULL, &err, fmt, ap);
-	if (r != 0) {
-		fprintf(stderr, "[tt] command failed (%d): ", r);
-		vfprintf(stderr, fmt, ap2);
-		fprintf(stderr, "\n[tt]   stderr: %s\n", err ? err : "");
-	}
-	va_end(ap2);
+	st = vasprintf(&cmd, fmt, ap);
 	va_end(ap);
-	free(err);
-	return r;
+	if (st < 0)
+		abort();
+	st = nt_sh_quiet("%s", cmd);
+	free(cmd);
+	return st;
 }
 
 /* ---- namespaces ---- */
@@ -326,11 +257,16 @@ bool tt_has_word(const char *s, const char *word)
 json_object *tt_json_cmd(const char *fmt, ...)
 {
 	va_list ap;
-	char *out = NULL, *err = NULL;
+	char *out = NULL, *err = NULL, *cmd = NULL;
+	int r;
 
 	va_start(ap, fmt);
-	int r = vsh(&out, &err, fmt, ap);
+	r = vasprintf(&cmd, fmt, ap);
 	va_end(ap);
+	if (r < 0)
+		abort();
+	r = tt_sh(&out, &err, "%s", cmd);
+	free(cmd);
 	json_object *j = NULL;
 	if (r == 0 && out)
 		j = json_tokener_parse(out);
