@@ -22,13 +22,17 @@ struct command {
 	const char *summary;
 };
 
-/* Later commands (tunnel, bench, tune, lab) slot in here. */
+/* Later commands (lab) slot in here. */
 static const struct command commands[] = {
 	{"probe", cmd_probe, "[-n NETNS] [-j] [-p] [-i ITEMS] [IFACE... | --all]",
 	 "offload capabilities and VXLAN readiness of devices"},
 	{"tunnel", cmd_tunnel,
 	 "[-n NETNS] { add | change | replace | del | show | fdb | addr | help } ...",
 	 "create, change, delete and show VXLAN devices (iproute2's keywords)"},
+	{"bench", cmd_bench, "{ server | client HOST | compare } ...",
+	 "throughput and CPU cost per byte on both ends, plain vs VXLAN"},
+	{"tune", cmd_tune, "{ show | plan | apply | restore } ...",
+	 "steering and affinity: plan, apply, verify and restore exactly"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

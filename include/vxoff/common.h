@@ -41,6 +41,9 @@ extern "C" {
 #define VXOFF_CAP_NO 1u
 #define VXOFF_CAP_YES 2u
 
+/* Flags of every *_json() function. */
+#define VXOFF_JSON_PRETTY (1u << 0) /* indented, one member a line */
+
 /* Log levels for vxoff_ctx_set_log(). */
 #define VXOFF_LOG_ERR 3u
 #define VXOFF_LOG_WARNING 4u
@@ -66,6 +69,10 @@ extern "C" {
 #define VXOFF_REASON_DUMP_INTR 12u   /* a dump kept changing under us; retries exhausted */
 #define VXOFF_REASON_SYSTEM 13u	     /* a system call outside netlink failed */
 #define VXOFF_REASON_REPLAY 14u	     /* replay transport: no recorded reply (tests only) */
+#define VXOFF_REASON_PROTOCOL 15u    /* a bench peer broke the control protocol */
+#define VXOFF_REASON_PEER 16u	     /* a bench peer refused: busy, version, a parameter */
+#define VXOFF_REASON_TIMEOUT 17u     /* a deadline passed (handshake, peer silent) */
+#define VXOFF_REASON_STATE 18u	     /* a snapshot or plan does not match the system */
 
 /* Warning codes (append-only): what succeeded, but not exactly as asked. */
 #define VXOFF_WARN_ADJUSTED 1u	     /* the kernel or driver adjusted a value */

@@ -652,8 +652,7 @@ VXOFF_API const char *vxoff_severity_name(uint32_t severity);
 /* The "schema" member of vxoff_devlist_json()'s document (docs/probe-json.md). */
 #define VXOFF_PROBE_JSON_SCHEMA "vxoff-probe/1"
 
-/* Flags of the JSON functions. */
-#define VXOFF_JSON_PRETTY (1u << 0) /* indented, one member a line */
+/* Flags of the JSON functions: VXOFF_JSON_PRETTY (common.h). */
 
 /**
  * vxoff_devinfo_json() - one device as a JSON object (schema: docs/probe-json.md).

@@ -7,5 +7,7 @@
 #include <vxoff/common.h>
 #include <vxoff/probe.h>
 #include <vxoff/tunnel.h>
+#include <vxoff/bench.h>
+#include <vxoff/tune.h>
 
 #endif /* VXOFF_VXOFF_H */

@@ -234,6 +234,10 @@ const char *vxoff_reason_name(uint32_t reason)
 		[VXOFF_REASON_DUMP_INTR] = "dump-interrupted",
 		[VXOFF_REASON_SYSTEM] = "system",
 		[VXOFF_REASON_REPLAY] = "replay",
+		[VXOFF_REASON_PROTOCOL] = "protocol",
+		[VXOFF_REASON_PEER] = "peer",
+		[VXOFF_REASON_TIMEOUT] = "timeout",
+		[VXOFF_REASON_STATE] = "state",
 	};
 
 	if (reason < sizeof(names) / sizeof(names[0]) && names[reason])

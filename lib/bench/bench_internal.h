@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: LGPL-2.1-only OR BSD-2-Clause */
+/*
+ * Internals of the bench capability, shared by its files only.
+ *
+ * Files and what they own:
+ *   proto.c   frames, hello, TLV codec and validation of every message (docs/bench-protocol.md)
+ *   cpu.c     /proc/stat and /proc/self/task sampling, per-CPU deltas
+ *   server.c  the server loop; stream.c the data path of both ends; client.c vxoff_bench_run()
+ *   result.c  public accessors, summary figures; json.c the result/comparison JSON
+ *   stats.c   vxoff_stat_*; compare.c vxoff_bench_compare()
+ */
+#ifndef VXOFF_LIB_BENCH_INTERNAL_H
+#define VXOFF_LIB_BENCH_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <vxoff/bench.h>
+
+#include "netlink/core.h"
+
+/* ---- protocol constants (docs/bench-protocol.md) ---- */
+
+#define VXOFF__BENCH_MAGIC "VXOF"
+#define VXOFF__BENCH_MAJOR 1u
+#define VXOFF__BENCH_MINOR 0u
+#define VXOFF__BENCH_HELLO_LEN 16u
+#define VXOFF__BENCH_FRAME_HDR 8u		/* u32 length (payload), u16 type, u16 flags */
+#define VXOFF__BENCH_MAX_PARAMS (8u << 10)	/* PARAMS, PARAMS_OK, ERR, START, ABORT */
+#define VXOFF__BENCH_MAX_RESULTS (1u << 20)	/* RESULTS (whole message) */
+#define VXOFF__BENCH_COOKIE_LEN 16u
+#define VXOFF__BENCH_HELLO_MS 3000u
+#define VXOFF__BENCH_PARAMS_MS 5000u
+#define VXOFF__BENCH_STREAMS_MS 10000u
+#define VXOFF__BENCH_COOKIE_MS 2000u
+#define VXOFF__BENCH_RESULTS_MS 10000u
+#define VXOFF__BENCH_IDLE_MS 5000u
+#define VXOFF__BENCH_GRACE_MS 10000u
+#define VXOFF__BENCH_ACCEPT_BUDGET 8u		/* connections before the handshake */
+#define VXOFF__BENCH_MAX_CPUS 4096u		/* CPU ids a peer may report */
+#define VXOFF__BENCH_MAX_INTERVALS 4096u	/* intervals a peer may report per series */
+
+enum vxoff__bench_msg {
+	VXOFF__BENCH_MSG_PARAMS = 1,	/* client -> server */
+	VXOFF__BENCH_MSG_PARAMS_OK = 2, /* server -> client: effective values + cookie + ports */
+	VXOFF__BENCH_MSG_ERR = 3,	/* either way: code, reason text, retry_after_ms */
+	VXOFF__BENCH_MSG_START = 4,	/* client -> server when every stream is connected */
+	VXOFF__BENCH_MSG_RESULTS = 5,	/* both ways at the end */
+	VXOFF__BENCH_MSG_ABORT = 6,	/* either way: reason text */
+	VXOFF__BENCH_MSG_DONE = 7,	/* both ways, before an orderly close */
+	VXOFF__BENCH_MSG_MAX = 7,
+};
+
+/* ERR codes (wire values, append-only). */
+enum vxoff__bench_err {
+	VXOFF__BENCH_ERR_VERSION = 1,
+	VXOFF__BENCH_ERR_BUSY = 2,
+	VXOFF__BENCH_ERR_PARAM = 3,	/* text names the parameter */
+	VXOFF__BENCH_ERR_CC = 4,	/* congestion control unknown here */
+	VXOFF__BENCH_ERR_POLICY = 5,	/* beyond the server's policy (max duration) */
+	VXOFF__BENCH_ERR_INTERNAL = 6,
+	VXOFF__BENCH_ERR_AF = 7,	/* address family not served */
+};
+
+/* ---- what the client asks (validated identically on both ends) ---- */
+
+struct vxoff__bench_params {
+	uint32_t flags;		/* VXOFF_BENCH_F_UDP | REVERSE | ZEROCOPY | FIXED_RATE */
+	uint32_t streams;	/* 1 .. 128 */
+	uint32_t duration_ms;	/* 1 .. VXOFF_BENCH_MAX_DURATION_MS */
+	uint32_t omit_ms;	/* 0 .. VXOFF_BENCH_MAX_OMIT_MS */
+	uint32_t interval_ms;	/* 100 .. 60000 */
+	uint32_t len;		/* 1 .. VXOFF_BENCH_MAX_LEN */
+	uint64_t rate_bps;	/* 0 = unlimited */
+	uint32_t sndbuf;	/* 0 .. VXOFF_BENCH_MAX_SOCKBUF */
+	uint32_t rcvbuf;
+	char congestion[16];	/* "" = default; [a-z0-9_-] only */
+	char server_cpus[256];	/* "" = no pinning; a cpulist */
+};
+
+/* PARAMS_OK: the server's effective values. */
+struct vxoff__bench_accept {
+	struct vxoff__bench_params params; /* after the server's policy */
+	uint8_t cookie[VXOFF__BENCH_COOKIE_LEN];
+	uint32_t data_port;	/* port the data connections (TCP) or datagrams (UDP) go to */
+	uint32_t server_ncpus;
+	char server_congestion[16]; /* what the server's sockets will use */
+};
+
+/* ERR */
+struct vxoff__bench_error {
+	uint32_t code;		/* VXOFF__BENCH_ERR_* */
+	uint32_t retry_after_ms;
+	char text[256];
+};
+
+/* ---- figures of one end ---- */
+
+/* /proc/stat fields of one CPU, in USER_HZ ticks. */
+struct vxoff__cpu_ticks {
+	uint64_t user, nice, system, idle, iowait, irq, softirq, steal;
+};
+
+/* A /proc/stat sample: one row per CPU present in the file. */
+struct vxoff__cpu_sample {
+	uint32_t ncpus;
+	uint32_t *ids;			/* CPU ids, ascending */
+	struct vxoff__cpu_ticks *ticks;
+	uint64_t proc_user_us;		/* this process's threads (getrusage RUSAGE_SELF) */
+	uint64_t proc_system_us;
+	uint64_t mono_ns;		/* CLOCK_MONOTONIC when taken */
+};
+
+/* The difference of two samples: what an end reports. */
+struct vxoff__cpu_window {
+	uint32_t ncpus;			/* CPUs present in both samples */
+	uint32_t hz;			/* USER_HZ used to convert ticks */
+	uint32_t *ids;
+	struct vxoff__cpu_ticks *delta;
+	uint64_t proc_user_us;
+	uint64_t proc_system_us;
+	uint64_t window_ns;
+};
+
+struct vxoff__stream_fig {
+	uint32_t id;
+	int32_t cpu;			/* pinned CPU on this end, -1 = none */
+	uint64_t bytes_sent;		/* inside the window */
+	uint64_t bytes_received;
+	uint64_t total_sent;		/* whole test */
+	uint64_t total_received;
+	/* TCP_INFO of this end's socket at the end of the window (sender side matters) */
+	uint32_t tcp_info_valid;
+	uint32_t rtt_us, rttvar_us, min_rtt_us, snd_cwnd, snd_mss, reordering, reord_seen;
+	uint64_t retransmits;		/* delta of tcpi_total_retrans over the window */
+	uint64_t bytes_retrans, delivery_rate_bps, pacing_rate_bps;
+	uint64_t busy_time_us, rwnd_limited_us, sndbuf_limited_us;
+	/* UDP receiver */
+	uint64_t udp_packets, udp_lost, udp_out_of_order, udp_duplicates;
+	double udp_jitter_ms;
+};
+
+/* One interval of one stream on one end. */
+struct vxoff__interval_fig {
+	uint64_t start_ns, end_ns;	/* from START */
+	uint64_t bytes;			/* sent (sender end) or received (receiver end) */
+	uint64_t retransmits;
+	uint32_t rtt_us, snd_cwnd;
+	double busy_cpus;		/* whole system, this end, 0 if not sampled */
+};
+
+struct vxoff__end_fig {
+	uint32_t nstreams;
+	uint32_t nintervals;		/* per stream; the same for every stream */
+	struct vxoff__stream_fig *streams;
+	struct vxoff__interval_fig *intervals; /* nstreams * nintervals, stream-major */
+	struct vxoff__cpu_window cpu;	/* over the measured window */
+	char congestion[16];
+	char kernel[65];		/* uname release */
+	uint8_t reserved[7];
+};
+
+void vxoff__end_fig_free(struct vxoff__end_fig *f); /* frees members, not f */
+
+/* ---- the result object ---- */
+
+struct vxoff_bench_result {
+	struct vxoff__bench_params params;
+	uint32_t flags;			/* params.flags | VXOFF_BENCH_R_* */
+	uint32_t port;
+	char host[64];
+	struct vxoff__end_fig client;
+	struct vxoff__end_fig server;
+	bool have_server;		/* the server's RESULTS arrived */
+	uint32_t cycles_state;
+	int32_t cycles_err;
+	double cycles;			/* PMU cycles over the window, both ends (one machine) */
+	char *conditions_json;		/* json-c text of the reproducibility record, or NULL */
+};
+
+/* ---- proto.c: framing and codec ---- */
+
+/* Hello: 16 bytes: magic, u16 major, u16 minor, u32 capability bits, u32 max frame. */
+void vxoff__bench_hello_encode(uint8_t out[VXOFF__BENCH_HELLO_LEN], uint32_t max_frame);
+/* 0, -EPROTO (bad magic), -EPROTONOSUPPORT (other major; *major set). */
+int vxoff__bench_hello_decode(const uint8_t in[VXOFF__BENCH_HELLO_LEN], uint16_t *major,
+			      uint16_t *minor, uint32_t *max_frame);
+
+/* Encoders return a heap frame (header included) of *len bytes, or NULL on ENOMEM. */
+uint8_t *vxoff__bench_encode_params(const struct vxoff__bench_params *p, size_t *len);
+uint8_t *vxoff__bench_encode_accept(const struct vxoff__bench_accept *a, size_t *len);
+uint8_t *vxoff__bench_encode_error(const struct vxoff__bench_error *e, size_t *len);
+uint8_t *vxoff__bench_encode_start(uint64_t server_mono_ns, size_t *len);
+uint8_t *vxoff__bench_encode_abort(const char *reason, size_t *len);
+uint8_t *vxoff__bench_encode_done(size_t *len);
+uint8_t *vxoff__bench_encode_results(const struct vxoff__end_fig *f, size_t *len);
+
+/* Decoders take one frame's payload (after the 8-byte header) and validate every attribute:
+ * type, length, range. On failure: -EPROTO (malformed) or -EINVAL (a value out of range), and
+ * why (naming the attribute) in errbuf. */
+int vxoff__bench_decode_params(const void *payload, size_t len, struct vxoff__bench_params *p,
+			       char *errbuf, size_t errlen);
+int vxoff__bench_decode_accept(const void *payload, size_t len, struct vxoff__bench_accept *a,
+			       char *errbuf, size_t errlen);
+int vxoff__bench_decode_error(const void *payload, size_t len, struct vxoff__bench_error *e,
+			      char *errbuf, size_t errlen);
+int vxoff__bench_decode_start(const void *payload, size_t len, uint64_t *server_mono_ns,
+			      char *errbuf, size_t errlen);
+int vxoff__bench_decode_abort(const void *payload, size_t len, char *reason, size_t cap,
+			      char *errbuf, size_t errlen);
+/* f is zeroed first; on failure nothing is left allocated. */
+int vxoff__bench_decode_results(const void *payload, size_t len, struct vxoff__end_fig *f,
+				char *errbuf, size_t errlen);
+/* Range checks of PARAMS shared by client (before sending) and server (after decoding). */
+int vxoff__bench_params_check(const struct vxoff__bench_params *p, char *errbuf,
+			      size_t errlen);
+
+/* Frame I/O on a blocking-or-not socket with a deadline (CLOCK_MONOTONIC ns) and a stop fd
+ * (-1 = none) that aborts the wait when readable. */
+int vxoff__bench_write_all(int fd, const void *buf, size_t len, uint64_t deadline_ns,
+			   int stop_fd);
+int vxoff__bench_read_all(int fd, void *buf, size_t len, uint64_t deadline_ns, int stop_fd);
+/* Read one frame: the header is checked against max_payload (per type: PARAMS cap, RESULTS
+ * cap) before any allocation; *payload is heap (free()), *type its type. 0, -EPROTO (length
+ * 0 or over the cap, unknown type), -ETIMEDOUT, -ECONNRESET (EOF), -ECANCELED (stop_fd). */
+int vxoff__bench_read_frame(int fd, uint64_t deadline_ns, int stop_fd, uint16_t *type,
+			    uint8_t **payload, size_t *len);
+
+uint64_t vxoff__mono_ns(void);
+
+/* ---- cpu.c ---- */
+
+/* Read /proc/stat (procfs_root, NULL = "/proc") and this process's CPU. */
+int vxoff__cpu_sample_read(const char *procfs_root, struct vxoff__cpu_sample *s);
+void vxoff__cpu_sample_free(struct vxoff__cpu_sample *s);
+/* end - start over CPUs present in both; a counter that went backwards counts 0. */
+int vxoff__cpu_window_diff(const struct vxoff__cpu_sample *start,
+			   const struct vxoff__cpu_sample *end, struct vxoff__cpu_window *w);
+void vxoff__cpu_window_free(struct vxoff__cpu_window *w);
+/* Busy CPUs (user+nice+system+irq+softirq) of a window: 0 .. ncpus. */
+double vxoff__cpu_window_busy(const struct vxoff__cpu_window *w);
+
+#endif /* VXOFF_LIB_BENCH_INTERNAL_H */

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: LGPL-2.1-only OR BSD-2-Clause */
+/*
+ * Internals of the tune capability, shared by its files only.
+ *
+ * Files and what they own:
+ *   knob.c      the knob table (names, stages, read-only kinds), state object, public getters
+ *   read.c      vxoff_tune_read(): every knob of a device (reads through the public probe
+ *               API, sysfs and procfs of the context's roots)
+ *   write_nl.c  writers over ethtool netlink / rtnetlink / the ethtool ioctl: channels, rings,
+ *               coalescing, features, RSS, hash fields, MTU and GSO/GRO sizes
+ *   write_fs.c  writers over sysfs/procfs: IRQ affinity, RPS/RFS, XPS, threaded, NAPI
+ *               (sysfs and netdev netlink napi-set), per-namespace sysctls
+ *   topology.c  CPUs, nodes, device NUMA node, public cpulist/mask functions
+ *   plan.c      profiles -> plans, plan objects, plan JSON load/save
+ *   snapshot.c  snapshot file: write atomically, load, validate
+ *   apply.c     vxoff_tune_apply() / vxoff_tune_restore(): order, read-back, rollback
+ */
+#ifndef VXOFF_LIB_TUNE_INTERNAL_H
+#define VXOFF_LIB_TUNE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <vxoff/tune.h>
+
+#include "netlink/core.h"
+
+/* A knob with owned strings. dev NULL = the namespace (sysctls). */
+struct vxoff__knob {
+	uint32_t kind;
+	int32_t index;
+	uint32_t flags;
+	uint32_t reserved0;
+	char *dev;
+	char *key;
+	char *value;
+};
+
+void vxoff__knob_clear(struct vxoff__knob *k);		/* frees the strings */
+int vxoff__knob_copy(struct vxoff__knob *dst, const struct vxoff__knob *src); /* -ENOMEM */
+/* Same kind, dev, key and index (IRQ affinity: same key, the IRQ number may differ). */
+bool vxoff__knob_same(const struct vxoff__knob *a, const struct vxoff__knob *b);
+/* Values equal in meaning: cpulists and masks compared as sets, "on"/"1"... per kind. */
+bool vxoff__knob_value_eq(uint32_t kind, const char *a, const char *b);
+/* "rps_cpus dev veth0 rx-0" style name for messages; never NULL (static fallback). */
+const char *vxoff__knob_describe(const struct vxoff__knob *k, char *buf, size_t cap);
+
+struct vxoff_tune_state {
+	struct vxoff__knob *knobs;
+	uint32_t count;
+	uint32_t cap;
+};
+
+/* Append a copy; -ENOMEM. */
+int vxoff__tune_state_add(struct vxoff_tune_state *st, uint32_t kind, const char *dev,
+			  int32_t index, const char *key, const char *value, uint32_t flags);
+struct vxoff__knob *vxoff__tune_state_lookup(struct vxoff_tune_state *st,
+					     const struct vxoff__knob *id);
+
+/* read.c: every knob of dev into st (appends). */
+int vxoff__tune_read_dev(struct vxoff_ctx *ctx, const char *dev, uint32_t flags,
+			 struct vxoff_tune_state *st);
+/* Read one knob now; *value heap. IRQ affinity: the IRQ is found again from the key. */
+int vxoff__knob_read(struct vxoff_ctx *ctx, const struct vxoff__knob *id, char **value);
+
+/*
+ * Write one knob (k->value) and read it back. -EIO when the value read back differs: the
+ * message gives the value in effect. Dispatches to write_nl.c or write_fs.c by kind.
+ */
+int vxoff__knob_write(struct vxoff_ctx *ctx, const struct vxoff__knob *k);
+int vxoff__knob_write_nl(struct vxoff_ctx *ctx, const struct vxoff__knob *k);
+int vxoff__knob_write_fs(struct vxoff_ctx *ctx, const struct vxoff__knob *k);
+
+/* IRQ of a device queue named key ("rx-0", "tx-1", "combined-2"): from netdev netlink (the
+ * queue's NAPI's irq) or /proc/interrupts; -ENOENT when the queue has none. */
+int vxoff__queue_irq(struct vxoff_ctx *ctx, const char *dev, const char *key, uint32_t *irq);
+
+/* Test seam: the nth knob write (1-based) of this apply or restore fails with -EIO before
+ * touching anything; 0 = never. Used by the fault-injection tests only. */
+int vxoff__tune_apply_ex(struct vxoff_ctx *ctx, const struct vxoff_tune_plan *plan,
+			 const char *snapshot, uint32_t flags, uint32_t fail_write_nth);
+
+#endif /* VXOFF_LIB_TUNE_INTERNAL_H */
