@@ -18,6 +18,7 @@ int cmd_probe(int argc, char **argv);
 int cmd_tunnel(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_tune(int argc, char **argv);
+int cmd_lab(int argc, char **argv);
 
 /* Print the subcommand's usage line to stderr and return CLI_EXIT_USAGE. */
 int cli_usage_error(const char *synopsis, const char *fmt, ...)

@@ -22,7 +22,7 @@ struct command {
 	const char *summary;
 };
 
-/* Later commands (lab) slot in here. */
+/* One line per command; the lab, the main job, first in spirit but last in the list. */
 static const struct command commands[] = {
 	{"probe", cmd_probe, "[-n NETNS] [-j] [-p] [-i ITEMS] [IFACE... | --all]",
 	 "offload capabilities and VXLAN readiness of devices"},
@@ -33,6 +33,8 @@ static const struct command commands[] = {
 	 "throughput and CPU cost per byte on both ends, plain vs VXLAN"},
 	{"tune", cmd_tune, "{ show | plan | apply | restore } ...",
 	 "steering and affinity: plan, apply, verify and restore exactly"},
+	{"lab", cmd_lab, "[--quick] [--mtu N] [--profile P] [--no-tune] [--cleanup] ...",
+	 "testbed, plain vs VXLAN, tune, re-measure, restore, report"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

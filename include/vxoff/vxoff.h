@@ -9,5 +9,6 @@
 #include <vxoff/tunnel.h>
 #include <vxoff/bench.h>
 #include <vxoff/tune.h>
+#include <vxoff/lab.h>
 
 #endif /* VXOFF_VXOFF_H */
