@@ -81,4 +81,82 @@ int vxoff__queue_irq(struct vxoff_ctx *ctx, const char *dev, const char *key, ui
 int vxoff__tune_apply_ex(struct vxoff_ctx *ctx, const struct vxoff_tune_plan *plan,
 			 const char *snapshot, uint32_t flags, uint32_t fail_write_nth);
 
+/* ---- plan.c, snapshot.c, apply.c (helper TP) ---- */
+
+struct vxoff__plan_item {
+	struct vxoff__knob k;	/* the knob; k.value is the target */
+	char *current;		/* value when planned; NULL = unknown (loaded plan, new queue) */
+	char *reason;
+	char *gain;
+	uint32_t flags;		/* VXOFF_PLAN_F_* */
+	uint32_t reserved0;
+};
+
+struct vxoff_tune_plan {
+	struct vxoff__plan_item *items; /* in apply order: stage, then insertion */
+	uint32_t count;
+	uint32_t cap;
+	uint32_t profile;		/* VXOFF_PROFILE_*, 0 = built by hand */
+	uint32_t reserved0;
+	char *dev;			/* the underlay it was planned for; NULL = by hand */
+};
+
+/* Add or replace an item (copies everything); -EINVAL for an unknown kind, -ENOMEM. */
+int vxoff__plan_put(struct vxoff_tune_plan *plan, const struct vxoff__knob *target,
+		    const char *current, const char *reason, const char *gain, uint32_t flags);
+
+/* An overlay (VXLAN device) on the planned underlay. */
+struct vxoff__plan_overlay {
+	const char *name;
+	uint32_t family;	/* AF_INET, AF_INET6, 0 = unknown (taken as IPv4) */
+	uint32_t port;		/* UDP destination port, 0 = unknown */
+};
+
+/* Everything a profile needs, gathered by vxoff_tune_plan_new() or given by a unit test. */
+struct vxoff__plan_input {
+	const char *dev;
+	const struct vxoff_tune_plan_opts *opts;
+	const struct vxoff_tune_state *st;	/* knobs of dev and of the overlays */
+	const struct vxoff_topology *topo;
+	int32_t dev_node;			/* -1 = none */
+	uint32_t max_mtu;			/* of dev; 0 = unknown */
+	const struct vxoff__plan_overlay *overlays;
+	uint32_t n_overlays;
+};
+
+/* The profile's plan from what is in @in; no I/O. -EINVAL names the bad input. */
+int vxoff__tune_plan_build(struct vxoff_ctx *ctx, const struct vxoff__plan_input *in,
+			   struct vxoff_tune_plan **ret);
+
+/* A knob saved in a snapshot that did not exist then (a queue the plan adds). */
+#define VXOFF__KNOB_F_ABSENT (1u << 31)
+
+#define VXOFF__SNAPSHOT_SCHEMA "vxoff-tune-snapshot/1"
+#define VXOFF__SNAPSHOT_VERSION 1
+
+struct vxoff__snapshot {
+	char *device;		/* the underlay: the file names it */
+	char *netns;		/* NULL = the caller's namespace */
+	char *kernel;		/* uname release when saved */
+	char *time;		/* UTC, ISO 8601 */
+	int64_t ifindex;	/* of device when saved; 0 = unknown */
+	struct vxoff_tune_state st; /* values before the change, in apply order */
+};
+
+void vxoff__snapshot_clear(struct vxoff__snapshot *s);
+/* Write atomically (temp file in the same directory, fsync, rename or link, fsync of the
+ * directory). -EEXIST when @path exists and !overwrite. */
+int vxoff__snapshot_write(struct vxoff_ctx *ctx, const char *path,
+			  const struct vxoff__snapshot *s, bool overwrite);
+/* Load and validate; @expect_dev / @expect_ns NULL = not checked. -ENOENT, -EINVAL with
+ * VXOFF_REASON_STATE naming the file and the reason. */
+int vxoff__snapshot_load(struct vxoff_ctx *ctx, const char *path, const char *expect_dev,
+			 const char *expect_ns, struct vxoff__snapshot *s);
+/* Remove the file and sync its directory. */
+int vxoff__snapshot_remove(struct vxoff_ctx *ctx, const char *path);
+
+/* vxoff_tune_restore() with the fail_write_nth seam (as vxoff__tune_apply_ex). */
+int vxoff__tune_restore_ex(struct vxoff_ctx *ctx, const char *snapshot, uint32_t flags,
+			   uint32_t *ret_changed, uint32_t fail_write_nth);
+
 #endif /* VXOFF_LIB_TUNE_INTERNAL_H */
