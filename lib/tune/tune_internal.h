@@ -128,6 +128,18 @@ struct vxoff__plan_input {
 int vxoff__tune_plan_build(struct vxoff_ctx *ctx, const struct vxoff__plan_input *in,
 			   struct vxoff_tune_plan **ret);
 
+/* plan.c: JSON helpers shared with snapshot.c. @type is a json_type. */
+struct json_object;
+/* Member @name of @o of @type; absent or null is 0 with *ret NULL when @opt. -EINVAL with
+ * VXOFF_REASON_STATE naming @where and the member otherwise. */
+int vxoff__json_member(struct vxoff_ctx *ctx, const char *where, struct json_object *o,
+		       const char *name, int type, bool opt, struct json_object **ret);
+/* "schema": "<prefix>N" with 1 <= N <= max_version; -EINVAL naming @where (newer, other). */
+int vxoff__json_schema(struct vxoff_ctx *ctx, const char *where, struct json_object *root,
+		       const char *prefix, int max_version);
+/* The kind of a vxoff_knob_kind_name(); 0 if unknown. */
+uint32_t vxoff__knob_kind_from_name(const char *name);
+
 /* A knob saved in a snapshot that did not exist then (a queue the plan adds). */
 #define VXOFF__KNOB_F_ABSENT (1u << 31)
 
@@ -158,5 +170,27 @@ int vxoff__snapshot_remove(struct vxoff_ctx *ctx, const char *path);
 /* vxoff_tune_restore() with the fail_write_nth seam (as vxoff__tune_apply_ex). */
 int vxoff__tune_restore_ex(struct vxoff_ctx *ctx, const char *snapshot, uint32_t flags,
 			   uint32_t *ret_changed, uint32_t fail_write_nth);
+
+/* ---- topology.c: CPU sets (helpers of every file that handles CPU lists) ---- */
+
+/* CPU numbers below this are accepted in lists and masks (as vxoff_cpulist_to_mask). */
+#define VXOFF__CPU_LIMIT 65536u
+/* A cpulist ("0-3,8", "0-15:2" every 2nd, "0-15:2/4" first 2 of every 4) into bits[nbits/64].
+ * -EINVAL malformed, -ERANGE a CPU >= nbits (*bad, may be NULL, gets it). */
+int vxoff__cpuset_parse(const char *list, uint64_t *bits, uint32_t nbits, uint32_t *bad);
+/* A hex mask ("ff,00000001", "0x3") into bits. -EINVAL, -ERANGE. */
+int vxoff__mask_parse(const char *mask, uint64_t *bits, uint32_t nbits);
+/* Canonical cpulist ("" when empty) / mask ("0" when empty) of bits; heap, NULL = ENOMEM. */
+char *vxoff__cpuset_format(const uint64_t *bits, uint32_t nbits);
+char *vxoff__mask_format(const uint64_t *bits, uint32_t nbits);
+/* vxoff_topology_read() without the enter/leave bracket (for callers inside the library). */
+int vxoff__topology_read(struct vxoff_ctx *ctx, struct vxoff_topology **ret);
+uint32_t vxoff__topology_node_count(const struct vxoff_topology *topo);
+/* -EINVAL (REASON_ARG) naming the first CPU of list that is offline or out of range, or a
+ * malformed list; what names the input ("--app-cpus"). */
+int vxoff__cpus_check(struct vxoff_ctx *ctx, const struct vxoff_topology *topo, const char *list,
+		      const char *what);
+/* vxoff_device_numa_node() without the bracket. */
+int vxoff__device_numa_node(struct vxoff_ctx *ctx, const char *dev, int32_t *ret);
 
 #endif /* VXOFF_LIB_TUNE_INTERNAL_H */

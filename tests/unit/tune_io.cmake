@@ -1,0 +1,7 @@
+# SPDX-License-Identifier: LGPL-2.1-only OR BSD-2-Clause
+# Tune capability, reading and writing knobs (helper TI): topology, cpulists and masks, knob
+# writes read back on a fake sysfs/procfs tree (faketree.c, shared with the plan tests).
+set(_tune_io_libs vxoff_tune vxoff_probe vxoff_netlink PkgConfig::VXOFF_JSONC m)
+
+vxoff_unit_test(test_tune_topology faketree.c)
+target_link_libraries(test_tune_topology PRIVATE ${_tune_io_libs})
