@@ -241,4 +241,37 @@ void vxoff__cpu_window_free(struct vxoff__cpu_window *w);
 /* Busy CPUs (user+nice+system+irq+softirq) of a window: 0 .. ncpus. */
 double vxoff__cpu_window_busy(const struct vxoff__cpu_window *w);
 
+/* ---- result.c: figures shared by result.c, json.c and compare.c ---- */
+
+/* One VXOFF_BENCH_M_* figure of a run: 0, -EINVAL (unknown metric), -ENODATA (not in it). */
+int vxoff__bench_metric(const struct vxoff_bench_result *res, uint32_t metric, double *v);
+
+/* ---- compare.c: the comparison object ---- */
+
+struct vxoff__bench_arm {
+	char *name;			/* "plain", "vxlan" */
+	char *host;
+	char *client_netns;		/* NULL = the caller's context */
+	char *server_netns;
+	uint32_t port;			/* the port its runs used */
+	uint32_t started_server;	/* 1: compare ran a server for this arm */
+	struct vxoff_bench_result **runs; /* [pairs] */
+	struct vxoff_stat stat[VXOFF_BENCH_M_COUNT];
+	int stat_err[VXOFF_BENCH_M_COUNT]; /* 0, or -ENODATA: no run has the figure */
+};
+
+struct vxoff_bench_comparison {
+	uint32_t pairs;
+	uint32_t pause_ms;
+	uint64_t seed;
+	uint8_t *cand_first;		/* [pairs]: 1 = the candidate ran first in that pair */
+	struct vxoff__bench_arm arm[2];	/* VXOFF_BENCH_ARM_* */
+	struct vxoff_stat ratio[VXOFF_BENCH_M_COUNT];
+	int ratio_err[VXOFF_BENCH_M_COUNT];
+	struct vxoff__bench_params test; /* every run's parameters (the first base run's) */
+};
+
+/* Fill the statistics and ratios of cmp from its runs (arm[*].runs[0 .. pairs-1] set). */
+int vxoff__bench_comparison_summarise(struct vxoff_bench_comparison *cmp);
+
 #endif /* VXOFF_LIB_BENCH_INTERNAL_H */
