@@ -1,3 +1,883 @@
 /* SPDX-License-Identifier: LGPL-2.1-only OR BSD-2-Clause */
-/* lib/lab/lab.c: not written yet. */
-#include <vxoff/lab.h>
+/*
+ * The lab: check, build the testbed, probe, measure plain against VXLAN, tune, measure
+ * again, restore, remove what was built. Every step after CHECK ends in RESTORE and CLEANUP,
+ * whatever happens: an error, vxoff_lab_stop() or a progress callback that says stop.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/utsname.h>
+
+#include <vxoff/bench.h>
+#include <vxoff/probe.h>
+#include <vxoff/tune.h>
+
+#include "lab_internal.h"
+
+struct vxoff_lab {
+	struct vxoff_ctx *ctx;
+	struct vxoff_lab_opts o;
+	char *name, *underlay, *peer_ns, *peer_addr, *app_cpus;
+	atomic_int stopping;
+	atomic_int running;
+	atomic_int in_stop;			 /* vxoff_lab_stop() calls under way */
+	_Atomic(struct vxoff_bench_server *) srv; /* the server to stop, while it runs */
+};
+
+static bool name_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > VXOFF__LAB_NAME_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '-' || s[i] == '_' || s[i] == '.'))
+			return false;
+	return s[0] != '.' && s[0] != '-';
+}
+
+static int dup_opt(struct vxoff_ctx *ctx, const char *in, char **out)
+{
+	*out = NULL;
+	if (!in)
+		return 0;
+	*out = strdup(in);
+	return *out ? 0 : vxoff__err(ctx, -ENOMEM, VXOFF_REASON_SYSTEM, "out of memory");
+}
+
+int vxoff_lab_new(struct vxoff_ctx *ctx, const struct vxoff_lab_opts *opts,
+		  struct vxoff_lab **ret)
+{
+	struct vxoff_lab *lab;
+	struct vxoff_lab_opts o;
+	const uint32_t known = VXOFF_LAB_F_QUICK | VXOFF_LAB_F_NO_TUNE |
+			       VXOFF_LAB_F_NO_TNL_OFFLOAD;
+	bool quick;
+	int r;
+
+	r = vxoff__ctx_enter(ctx);
+	if (r < 0)
+		return r;
+	if (!ret) {
+		r = vxoff__err(ctx, -EINVAL, VXOFF_REASON_ARG, "lab: ret is NULL");
+		goto out;
+	}
+	memset(&o, 0, sizeof(o));
+	if (opts) {
+		r = vxoff__copy_in(&o, sizeof(o), opts, VXOFF_LAB_OPTS_SZ_0_1);
+		if (r < 0) {
+			r = vxoff__err(ctx, r, VXOFF_REASON_STRUCT_SIZE,
+				       "lab options: sz %u is not a size this library knows",
+				       opts->sz);
+			goto out;
+		}
+	}
+	if (o.flags & ~known) {
+		r = vxoff__err(ctx, -EINVAL, VXOFF_REASON_ARG, "lab: unknown flags 0x%x",
+			       o.flags & ~known);
+		goto out;
+	}
+	quick = o.flags & VXOFF_LAB_F_QUICK;
+	if (!o.name)
+		o.name = VXOFF__LAB_DEFAULT_NAME;
+	if (!name_ok(o.name)) {
+		r = vxoff__err(ctx, -EINVAL, VXOFF_REASON_ARG,
+			       "lab name '%s': 1 to %u of A-Z a-z 0-9 . _ -, not starting with . or -",
+			       o.name, VXOFF__LAB_NAME_MAX);
+		goto out;
+	}
+	if (o.underlay && (!o.peer_ns || !o.peer_addr)) {
+		r = vxoff__err(ctx, -EINVAL, VXOFF_REASON_ARG,
+			       "lab: underlay %s needs peer_ns and peer_addr", o.underlay);
+		goto out;
+	}
+	if (!o.underlay && (o.peer_ns || o.peer_addr)) {
+		r = vxoff__err(ctx, -EINVAL, VXOFF_REASON_ARG,
+			       "lab: peer_ns and peer_addr go with an underlay");
+		goto out;
+	}
+	if (o.underlay && o.mtu) {
+		r = vxoff__err(ctx, -EINVAL, VXOFF_REASON_ARG,
+			       "lab: the MTU of a user's underlay (%s) is the user's; mtu must be 0",
+			       o.underlay);
+		goto out;
+	}
+	if (!o.mtu)
+		o.mtu = 1500;
+	if (o.mtu < 1280 || o.mtu > 65535) {
+		r = vxoff__err(ctx, -EINVAL, VXOFF_REASON_ARG,
+			       "lab: underlay MTU %u is not 1280 to 65535", o.mtu);
+		goto out;
+	}
+	if (!o.streams)
+		o.streams = 1;
+	if (o.streams > VXOFF_BENCH_MAX_STREAMS) {
+		r = vxoff__err(ctx, -EINVAL, VXOFF_REASON_ARG, "lab: streams %u is more than %u",
+			       o.streams, VXOFF_BENCH_MAX_STREAMS);
+		goto out;
+	}
+	if (!o.pairs)
+		o.pairs = quick ? 2 : 5;
+	if (o.pairs > 100) {
+		r = vxoff__err(ctx, -EINVAL, VXOFF_REASON_ARG, "lab: pairs %u is more than 100",
+			       o.pairs);
+		goto out;
+	}
+	if (!o.duration_ms)
+		o.duration_ms = quick ? 1000 : 5000;
+	if (!o.omit_ms)
+		o.omit_ms = quick ? 500 : 1000;
+	if (o.duration_ms > 600000 || o.omit_ms > 60000) {
+		r = vxoff__err(ctx, -EINVAL, VXOFF_REASON_ARG,
+			       "lab: duration %u ms or warm-up %u ms is too long (600 s, 60 s)",
+			       o.duration_ms, o.omit_ms);
+		goto out;
+	}
+	if (!o.profile)
+		o.profile = VXOFF_PROFILE_SINGLE_STREAM;
+	if (!vxoff_profile_name(o.profile)) {
+		r = vxoff__err(ctx, -EINVAL, VXOFF_REASON_ARG, "lab: unknown profile %u",
+			       o.profile);
+		goto out;
+	}
+	if (!o.vni)
+		o.vni = 42;
+	if (o.vni >= (1u << 24)) {
+		r = vxoff__err(ctx, -EINVAL, VXOFF_REASON_ARG, "lab: VNI %u is not below 2^24",
+			       o.vni);
+		goto out;
+	}
+	if (!o.port)
+		o.port = 4789;
+	if (o.port > 65535) {
+		r = vxoff__err(ctx, -EINVAL, VXOFF_REASON_ARG, "lab: port %u is above 65535",
+			       o.port);
+		goto out;
+	}
+	lab = calloc(1, sizeof(*lab));
+	if (!lab) {
+		r = vxoff__err(ctx, -ENOMEM, VXOFF_REASON_SYSTEM, "out of memory");
+		goto out;
+	}
+	lab->ctx = ctx;
+	if ((r = dup_opt(ctx, o.name, &lab->name)) < 0 ||
+	    (r = dup_opt(ctx, o.underlay, &lab->underlay)) < 0 ||
+	    (r = dup_opt(ctx, o.peer_ns, &lab->peer_ns)) < 0 ||
+	    (r = dup_opt(ctx, o.peer_addr, &lab->peer_addr)) < 0 ||
+	    (r = dup_opt(ctx, o.app_cpus, &lab->app_cpus)) < 0) {
+		vxoff_lab_free(lab);
+		goto out;
+	}
+	o.name = lab->name;
+	o.underlay = lab->underlay;
+	o.peer_ns = lab->peer_ns;
+	o.peer_addr = lab->peer_addr;
+	o.app_cpus = lab->app_cpus;
+	lab->o = o;
+	atomic_init(&lab->srv, NULL);
+	*ret = lab;
+	r = 0;
+out:
+	vxoff__ctx_leave(ctx);
+	return r;
+}
+
+void vxoff_lab_free(struct vxoff_lab *lab)
+{
+	if (!lab)
+		return;
+	free(lab->name);
+	free(lab->underlay);
+	free(lab->peer_ns);
+	free(lab->peer_addr);
+	free(lab->app_cpus);
+	free(lab);
+}
+
+int vxoff_lab_stop(struct vxoff_lab *lab)
+{
+	struct vxoff_bench_server *srv;
+
+	if (!lab)
+		return -EINVAL;
+	atomic_fetch_add(&lab->in_stop, 1);
+	atomic_store(&lab->stopping, 1);
+	/* A test in progress ends at once: the server aborts it, the client sees it. */
+	srv = atomic_load(&lab->srv);
+	if (srv)
+		vxoff_bench_server_stop(srv);
+	atomic_fetch_sub(&lab->in_stop, 1);
+	return 0;
+}
+
+/* ---- the run ---- */
+
+struct run {
+	struct vxoff_lab *lab;
+	struct vxoff_ctx *ctx;	     /* the caller's, holding the errors */
+	struct vxoff_ctx *host;	     /* our own in the caller's namespace */
+	struct vxoff_ctx *end[2];    /* client and server ends */
+	vxoff_lab_progress_fn fn;
+	void *user;
+	struct vxoff__lab_state st;
+	struct vxoff__lab_testbed tb;
+	struct vxoff_lab_report *rep;
+	struct vxoff_bench_server *srv;
+	pthread_t srv_thread;
+	bool srv_running;
+	uint32_t port;
+	char snap[2][300];
+	/* measurement progress */
+	uint32_t phase, base_pct, span_pct, runs_done;
+	uint64_t last_tx[2];	     /* client device counters: underlay, VXLAN */
+	uint64_t *dev_tx[2];	     /* per arm, per pair */
+};
+
+static bool stopped(struct run *R)
+{
+	return atomic_load(&R->lab->stopping) != 0;
+}
+
+static int progress(struct run *R, uint32_t step, uint32_t pct, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int progress(struct run *R, uint32_t step, uint32_t pct, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (!R->fn)
+		return stopped(R) ? -ECANCELED : 0;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (R->fn(R->user, step, pct > 100 ? 100 : pct, msg) != 0)
+		atomic_store(&R->lab->stopping, 1);
+	return stopped(R) ? -ECANCELED : 0;
+}
+
+static int canceled(struct run *R)
+{
+	return vxoff__err(R->ctx, -ECANCELED, VXOFF_REASON_NONE, "lab stopped");
+}
+
+static char *sdup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static struct vxoff_ctx *ctx_in(const char *netns, int *err)
+{
+	VXOFF_OPTS(vxoff_ctx_opts, o, .netns = netns);
+	struct vxoff_ctx *c = NULL;
+
+	*err = vxoff_ctx_new(netns && netns[0] ? &o : NULL, &c);
+	return c;
+}
+
+static int open_ends(struct run *R)
+{
+	const char *ns[2] = { R->tb.ns_a, R->tb.ns_b };
+
+	for (int i = 0; i < 2; i++) {
+		int r;
+
+		if (!ns[i][0]) {
+			R->end[i] = NULL; /* the host context serves */
+			continue;
+		}
+		R->end[i] = ctx_in(ns[i], &r);
+		if (!R->end[i])
+			return vxoff__err(R->ctx, r, VXOFF_REASON_NO_NETNS, "namespace %s: %s",
+					  ns[i], strerror(-r));
+	}
+	return 0;
+}
+
+static struct vxoff_ctx *end_ctx(struct run *R, int i)
+{
+	return R->end[i] ? R->end[i] : R->host;
+}
+
+/* ---- probe ---- */
+
+static int probe_end(struct run *R, int i)
+{
+	struct vxoff__lab_end *e = &R->rep->ends[i];
+	struct vxoff_devinfo *di = NULL;
+	VXOFF_OUT(vxoff_vxlan_verdict, v);
+	int r;
+
+	r = vxoff_probe_device(end_ctx(R, i), VXOFF__LAB_VXLAN, 0, NULL, &di);
+	if (r < 0)
+		return vxoff__lab_err_from(R->ctx, end_ctx(R, i), r, "probing the testbed");
+	if (vxoff_devinfo_vxlan(di, &v) == 0) {
+		e->verdict = v.verdict;
+		e->reasons = calloc(v.reason_count ? v.reason_count : 1, sizeof(*e->reasons));
+		for (uint32_t k = 0; e->reasons && k < v.reason_count; k++) {
+			VXOFF_OUT(vxoff_vxlan_reason, x);
+
+			if (vxoff_devinfo_vxlan_reason(di, k, &x) < 0)
+				continue;
+			e->reasons[e->nreasons].name = sdup(x.name);
+			e->reasons[e->nreasons].severity = sdup(vxoff_severity_name(x.severity));
+			e->reasons[e->nreasons].text = sdup(x.text);
+			e->nreasons++;
+		}
+	}
+	vxoff_devinfo_free(di);
+	return 0;
+}
+
+/* ---- server ---- */
+
+static void *server_main(void *p)
+{
+	vxoff_bench_server_run(p);
+	return NULL;
+}
+
+static int server_start(struct run *R)
+{
+	VXOFF_OPTS(vxoff_bench_server_opts, so, .flags = VXOFF_BENCH_SERVER_F_ANY_PORT);
+	VXOFF_OUT(vxoff_bench_server_stats, ss);
+	struct vxoff_ctx *c = end_ctx(R, 1);
+	int r;
+
+	r = vxoff_bench_server_new(c, &so, &R->srv);
+	if (r < 0)
+		return vxoff__lab_err_from(R->ctx, c, r, "starting the bench server");
+	r = vxoff_bench_server_stats(R->srv, &ss);
+	if (r < 0 || !ss.port) {
+		vxoff_bench_server_free(R->srv);
+		R->srv = NULL;
+		return vxoff__err(R->ctx, r < 0 ? r : -EPROTO, VXOFF_REASON_INTERNAL,
+				  "the bench server reports no port");
+	}
+	R->port = ss.port;
+	r = pthread_create(&R->srv_thread, NULL, server_main, R->srv);
+	if (r) {
+		vxoff_bench_server_free(R->srv);
+		R->srv = NULL;
+		return vxoff__err(R->ctx, -r, VXOFF_REASON_SYSTEM, "server thread: %s",
+				  strerror(r));
+	}
+	R->srv_running = true;
+	atomic_store(&R->lab->srv, R->srv);
+	if (stopped(R)) /* a stop that came before the pointer was published */
+		vxoff_bench_server_stop(R->srv);
+	return 0;
+}
+
+static void server_end(struct run *R)
+{
+	if (!R->srv)
+		return;
+	atomic_store(&R->lab->srv, NULL);
+	while (atomic_load(&R->lab->in_stop))
+		sched_yield();
+	if (R->srv_running) {
+		vxoff_bench_server_stop(R->srv);
+		pthread_join(R->srv_thread, NULL);
+	}
+	vxoff_bench_server_free(R->srv);
+	R->srv = NULL;
+	R->srv_running = false;
+}
+
+/* ---- measure ---- */
+
+static void read_tx(struct run *R, uint64_t out[2])
+{
+	struct vxoff_ctx *c = end_ctx(R, 0);
+
+	out[0] = out[1] = 0;
+	vxoff__lab_dev_tx_bytes(c, R->tb.ul_a, &out[0]);
+	vxoff__lab_dev_tx_bytes(c, VXOFF__LAB_VXLAN, &out[1]);
+}
+
+static int on_run(void *user, uint32_t pair, uint32_t arm, const struct vxoff_bench_result *res)
+{
+	struct run *R = user;
+	VXOFF_OUT(vxoff_bench_summary, s);
+	uint64_t now[2];
+	uint32_t total = 2 * R->lab->o.pairs;
+
+	read_tx(R, now);
+	if (arm < 2 && pair < R->lab->o.pairs)
+		R->dev_tx[arm][pair] = now[arm] - R->last_tx[arm];
+	R->last_tx[0] = now[0];
+	R->last_tx[1] = now[1];
+	R->runs_done++;
+	vxoff_bench_result_summary(res, &s);
+	return progress(R, R->phase ? VXOFF_LAB_STEP_REMEASURE : VXOFF_LAB_STEP_MEASURE,
+			R->base_pct + R->span_pct * R->runs_done / total,
+			"%s pair %u/%u %s: %.2f Gbit/s", R->phase ? "after tuning" : "before tuning",
+			pair + 1, R->lab->o.pairs, arm ? "vxlan" : "plain",
+			s.throughput_bps / 1e9) < 0;
+}
+
+static void fill_run(const struct vxoff_bench_result *res, struct vxoff__lab_run *x)
+{
+	VXOFF_OUT(vxoff_bench_summary, s);
+
+	if (vxoff_bench_result_summary(res, &s) == 0) {
+		x->tput_bps = s.throughput_bps;
+		x->bytes_received = s.bytes_received;
+		x->total_sent = s.total_sent;
+		x->total_received = s.total_received;
+		x->retransmits = s.retransmits;
+	}
+	for (uint32_t end = 0; end < 2; end++) {
+		VXOFF_OUT(vxoff_bench_cpu, c);
+
+		if (vxoff_bench_result_cpu(res, end, -1, &c) < 0)
+			continue;
+		x->cpu_gb[end] = c.cpu_s_per_gb;
+		x->busy_cpus[end] = c.busy_cpus;
+		x->hottest[end] = c.hottest_busy;
+		x->ncpus[end] = c.ncpus;
+		x->cpu_busy[end] = calloc(c.ncpus ? c.ncpus : 1, sizeof(double));
+		for (uint32_t k = 0; x->cpu_busy[end] && k < c.ncpus; k++) {
+			VXOFF_OUT(vxoff_bench_cpu, one);
+
+			if (vxoff_bench_result_cpu(res, end, (int32_t)k, &one) == 0)
+				x->cpu_busy[end][k] = one.busy_cpus;
+		}
+	}
+}
+
+static int measure(struct run *R, uint32_t phase, uint32_t base_pct, uint32_t span_pct)
+{
+	const struct vxoff_lab_opts *o = &R->lab->o;
+	VXOFF_OPTS(vxoff_bench_opts, t, .flags = VXOFF_BENCH_F_NO_CONDITIONS,
+		   .streams = o->streams, .duration_ms = o->duration_ms, .omit_ms = o->omit_ms,
+		   .cpus = o->app_cpus);
+	VXOFF_OPTS(vxoff_bench_path, base, .name = "plain", .host = R->tb.addr_b,
+		   .port = R->port);
+	VXOFF_OPTS(vxoff_bench_path, cand, .name = "vxlan", .host = R->tb.ov_b, .port = R->port);
+	VXOFF_OPTS(vxoff_bench_compare_opts, co, .test = &t, .base = &base, .cand = &cand,
+		   .pairs = o->pairs);
+	struct vxoff_bench_comparison *cmp = NULL;
+	struct vxoff__lab_run *runs[2] = { NULL, NULL };
+	struct vxoff_ctx *c = end_ctx(R, 0);
+	int r;
+
+	R->phase = phase;
+	R->base_pct = base_pct;
+	R->span_pct = span_pct;
+	R->runs_done = 0;
+	for (int a = 0; a < 2; a++) {
+		free(R->dev_tx[a]);
+		R->dev_tx[a] = calloc(o->pairs, sizeof(uint64_t));
+		runs[a] = calloc(o->pairs, sizeof(*runs[a]));
+		if (!R->dev_tx[a] || !runs[a]) {
+			free(runs[0]);
+			free(runs[1]);
+			return vxoff__err(R->ctx, -ENOMEM, VXOFF_REASON_SYSTEM, "out of memory");
+		}
+	}
+	read_tx(R, R->last_tx);
+	r = vxoff_bench_compare(c, &co, on_run, R, &cmp);
+	if (r < 0) {
+		free(runs[0]);
+		free(runs[1]);
+		if (stopped(R))
+			return canceled(R);
+		return vxoff__lab_err_from(R->ctx, c, r,
+					   phase ? "measuring after tuning" : "measuring");
+	}
+	for (uint32_t p = 0; p < o->pairs; p++)
+		for (uint32_t a = 0; a < 2; a++) {
+			const struct vxoff_bench_result *res = NULL;
+
+			if (vxoff_bench_comparison_result(cmp, a, p, &res) == 0)
+				fill_run(res, &runs[a][p]);
+			runs[a][p].dev_tx_bytes = R->dev_tx[a][p];
+		}
+	r = vxoff__lab_report_set_phase(R->rep, phase, o->pairs, runs[0], runs[1]);
+	if (r < 0) {
+		vxoff_bench_comparison_free(cmp);
+		return vxoff__err(R->ctx, r, VXOFF_REASON_SYSTEM, "out of memory");
+	}
+	R->rep->phase[phase].cmp = cmp;
+	return 0;
+}
+
+/* ---- tune ---- */
+
+static void record_plan(struct vxoff__lab_end *e, const struct vxoff_tune_plan *plan)
+{
+	uint32_t n = vxoff_tune_plan_count(plan);
+
+	e->plan = calloc(n ? n : 1, sizeof(*e->plan));
+	if (!e->plan)
+		return;
+	for (uint32_t k = 0; k < n; k++) {
+		VXOFF_OUT(vxoff_plan_item, it);
+		struct vxoff__lab_plan_item *p = &e->plan[e->nplan];
+
+		if (vxoff_tune_plan_item(plan, k, &it) < 0)
+			continue;
+		p->kind = sdup(vxoff_knob_kind_name(it.kind));
+		p->dev = sdup(it.dev);
+		p->key = sdup(it.key);
+		p->current = sdup(it.current);
+		p->target = sdup(it.target);
+		p->reason = sdup(it.reason);
+		p->gain = sdup(it.gain);
+		p->index = it.index;
+		p->advice = it.flags & VXOFF_PLAN_F_ADVICE;
+		e->nplan++;
+	}
+}
+
+static void tune_error(struct vxoff__lab_end *e, struct vxoff_ctx *c, int r, const char *what)
+{
+	VXOFF_OUT(vxoff_error, err);
+	struct vxoff__strbuf sb;
+
+	vxoff__sb_init(&sb);
+	if (vxoff_ctx_last_error(c, &err) == 0 && err.msg)
+		vxoff__sb_add(&sb, "%s: %s", what, err.msg);
+	else
+		vxoff__sb_add(&sb, "%s: %s", what, strerror(-r));
+	free(e->tune_error);
+	e->tune_error = vxoff__sb_steal(&sb);
+}
+
+/* A tuning failure is part of the answer, not the end of the run: it goes into the report
+ * and the other end (and the re-measurement) go on. A failed state file write is fatal. */
+static int tune(struct run *R)
+{
+	const struct vxoff_lab_opts *o = &R->lab->o;
+
+	for (int i = 0; i < 2; i++) {
+		VXOFF_OPTS(vxoff_tune_plan_opts, po, .profile = o->profile, .app_cpus = o->app_cpus,
+			   .overlay = VXOFF__LAB_VXLAN);
+		struct vxoff__lab_end *e = &R->rep->ends[i];
+		struct vxoff_ctx *c = end_ctx(R, i);
+		struct vxoff_tune_plan *plan = NULL;
+		const char *ns = i ? R->tb.ns_b : R->tb.ns_a;
+		int r;
+
+		if (stopped(R))
+			return canceled(R);
+		r = vxoff_tune_plan_new(c, i ? R->tb.ul_b : R->tb.ul_a, &po, &plan);
+		if (r < 0) {
+			tune_error(e, c, r, "planning");
+			continue;
+		}
+		e->planned = true;
+		record_plan(e, plan);
+		snprintf(R->snap[i], sizeof(R->snap[i]), "%s/lab-%s-%s.tune.json",
+			 VXOFF__LAB_STATE_DIR, R->lab->o.name, i ? "server" : "client");
+		r = vxoff__lab_state_add(R->ctx, &R->st, VXOFF__LAB_OBJ_TUNE, ns[0] ? ns : NULL,
+					 NULL, R->snap[i]);
+		if (r < 0) {
+			vxoff_tune_plan_free(plan);
+			return r;
+		}
+		r = vxoff_tune_apply(c, plan, R->snap[i], VXOFF_TUNE_APPLY_F_OVERWRITE);
+		vxoff_tune_plan_free(plan);
+		if (r < 0) {
+			tune_error(e, c, r, "applying");
+			if (r == -ENOTRECOVERABLE)
+				return vxoff__lab_err_from(R->ctx, c, r, "tuning");
+			continue;
+		}
+		e->applied = true;
+		progress(R, VXOFF_LAB_STEP_TUNE, 51, "%s end: %u changes applied",
+			 i ? "server" : "client", e->nplan);
+	}
+	return 0;
+}
+
+static int restore(struct run *R)
+{
+	int first = 0;
+
+	for (int i = 0; i < 2; i++) {
+		struct vxoff__lab_end *e = &R->rep->ends[i];
+		struct vxoff_ctx *c = end_ctx(R, i);
+		uint32_t changed = 0;
+		int r;
+
+		if (!e->applied || e->restored)
+			continue;
+		r = vxoff_tune_restore(c, R->snap[i], VXOFF_TUNE_RESTORE_F_REMOVE, &changed);
+		if (r < 0) {
+			if (!first)
+				first = vxoff__lab_err_from(R->ctx, c, r, "restoring the tuning");
+			continue;
+		}
+		e->restored = true;
+		e->restored_knobs = changed;
+	}
+	return first;
+}
+
+/* ---- conditions ---- */
+
+static void conditions(struct run *R)
+{
+	struct vxoff_lab_report *rep = R->rep;
+	const struct vxoff_lab_opts *o = &R->lab->o;
+	struct utsname u;
+	char when[32];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	rep->name = sdup(o->name);
+	rep->testbed = sdup(R->tb.created_ns ? "veth" : "underlay");
+	if (uname(&u) == 0)
+		rep->kernel = sdup(u.release);
+	rep->profile = sdup(vxoff_profile_name(o->profile));
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	rep->started = sdup(when);
+	rep->flags = o->flags;
+	rep->ul_mtu = R->tb.ul_mtu;
+	rep->ov_mtu = R->tb.ov_mtu;
+	rep->streams = o->streams;
+	rep->pairs = o->pairs;
+	rep->duration_ms = o->duration_ms;
+	rep->omit_ms = o->omit_ms;
+	rep->vni = o->vni;
+	rep->port = o->port;
+	rep->ncpus = (uint32_t)sysconf(_SC_NPROCESSORS_ONLN);
+	for (int i = 0; i < 2; i++) {
+		struct vxoff__lab_end *e = &rep->ends[i];
+		const char *ns = i ? R->tb.ns_b : R->tb.ns_a;
+
+		e->netns = ns[0] ? sdup(ns) : NULL;
+		e->underlay = sdup(i ? R->tb.ul_b : R->tb.ul_a);
+		e->vxlan = sdup(VXOFF__LAB_VXLAN);
+		e->underlay_addr = sdup(i ? R->tb.addr_b : R->tb.addr_a);
+		e->overlay_addr = sdup(i ? R->tb.ov_b : R->tb.ov_a);
+	}
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int run_steps(struct run *R)
+{
+	const struct vxoff_lab_opts *o = &R->lab->o;
+	bool tuning = !(o->flags & VXOFF_LAB_F_NO_TUNE);
+	struct vxoff__lab_tb_opts to = {
+		.name = o->name,
+		.host_ns = vxoff__ctx_netns_name(R->ctx),
+		.underlay = o->underlay,
+		.peer_ns = o->peer_ns,
+		.peer_addr = o->peer_addr,
+		.mtu = o->mtu,
+		.vni = o->vni,
+		.port = o->port,
+		.no_tnl_offload = o->flags & VXOFF_LAB_F_NO_TNL_OFFLOAD,
+	};
+	int r;
+
+	if (progress(R, VXOFF_LAB_STEP_TESTBED, 3, "building the testbed: %s",
+		     o->underlay ? "VXLAN over the given underlay" : "two namespaces, veth, VXLAN") < 0)
+		return canceled(R);
+	r = vxoff__lab_build(R->ctx, R->host, &to, &R->tb, &R->st);
+	if (r < 0)
+		return r;
+	conditions(R);
+	r = open_ends(R);
+	if (r < 0)
+		return r;
+	if (progress(R, VXOFF_LAB_STEP_TESTBED, 8,
+		     "testbed: underlay %s %s <-> %s MTU %u, VXLAN %s VNI %u port %u MTU %u",
+		     R->tb.ul_a, R->tb.addr_a, R->tb.addr_b, R->tb.ul_mtu, VXOFF__LAB_VXLAN, o->vni,
+		     o->port, R->tb.ov_mtu) < 0)
+		return canceled(R);
+
+	for (int i = 0; i < 2; i++) {
+		r = probe_end(R, i);
+		if (r < 0)
+			return r;
+		if (progress(R, VXOFF_LAB_STEP_PROBE, 9 + (uint32_t)i, "%s end: VXLAN readiness %s",
+			     i ? "server" : "client",
+			     vxoff_verdict_name(R->rep->ends[i].verdict)) < 0)
+			return canceled(R);
+	}
+
+	r = server_start(R);
+	if (r < 0)
+		return r;
+	if (progress(R, VXOFF_LAB_STEP_MEASURE, 10,
+		     "measuring plain vs VXLAN: %u pairs of %.1f s, %u stream%s", o->pairs,
+		     o->duration_ms / 1000.0, o->streams, o->streams == 1 ? "" : "s") < 0)
+		return canceled(R);
+	r = measure(R, VXOFF_LAB_PHASE_BEFORE, 10, tuning ? 40 : 80);
+	if (r < 0)
+		return r;
+	if (!tuning)
+		return 0;
+
+	if (progress(R, VXOFF_LAB_STEP_TUNE, 50, "tuning both ends: profile %s",
+		     vxoff_profile_name(o->profile)) < 0)
+		return canceled(R);
+	r = tune(R);
+	if (r < 0)
+		return r;
+	if (progress(R, VXOFF_LAB_STEP_REMEASURE, 52, "measuring again after tuning") < 0)
+		return canceled(R);
+	return measure(R, VXOFF_LAB_PHASE_AFTER, 52, 40);
+}
+
+int vxoff_lab_run(struct vxoff_lab *lab, vxoff_lab_progress_fn fn, void *user,
+		  struct vxoff_lab_report **ret)
+{
+	struct run R = { .lab = lab, .fn = fn, .user = user };
+	struct vxoff__lab_tb_opts to;
+	double t0 = now_s();
+	char *msg = NULL;
+	uint32_t reason = 0;
+	int r, rc, fd;
+
+	if (!lab)
+		return -EINVAL;
+	R.ctx = lab->ctx;
+	r = vxoff__ctx_enter(R.ctx);
+	if (r < 0)
+		return r;
+	if (!ret) {
+		r = vxoff__err(R.ctx, -EINVAL, VXOFF_REASON_ARG, "lab: ret is NULL");
+		goto leave;
+	}
+	if (atomic_exchange(&lab->running, 1)) {
+		r = vxoff__err(R.ctx, -EBUSY, VXOFF_REASON_ARG, "lab: already running");
+		goto leave;
+	}
+	fd = vxoff__ctx_netns_fd(R.ctx);
+	{
+		VXOFF_OPTS(vxoff_ctx_opts, co, .flags = VXOFF_CTX_F_NETNS_FD, .netns_fd = fd);
+
+		r = vxoff_ctx_new(fd >= 0 ? &co : NULL, &R.host);
+		if (r < 0) {
+			r = vxoff__err(R.ctx, r, VXOFF_REASON_SYSTEM, "lab: a context: %s",
+				       strerror(-r));
+			goto done;
+		}
+	}
+	R.rep = vxoff__lab_report_alloc();
+	if (!R.rep) {
+		r = vxoff__err(R.ctx, -ENOMEM, VXOFF_REASON_SYSTEM, "out of memory");
+		goto done;
+	}
+	/* CHECK: nothing is created before every precondition holds. */
+	if (progress(&R, VXOFF_LAB_STEP_CHECK, 0, "checking preconditions") < 0) {
+		r = canceled(&R);
+		goto done;
+	}
+	memset(&to, 0, sizeof(to));
+	to.name = lab->o.name;
+	to.host_ns = vxoff__ctx_netns_name(R.ctx);
+	to.underlay = lab->o.underlay;
+	to.peer_ns = lab->o.peer_ns;
+	to.peer_addr = lab->o.peer_addr;
+	to.mtu = lab->o.mtu;
+	r = vxoff__lab_check(R.ctx, R.host, &to, &R.tb);
+	if (r < 0)
+		goto done;
+	r = vxoff__lab_state_init(R.ctx, &R.st, lab->o.name);
+	if (r < 0)
+		goto done;
+
+	r = run_steps(&R);
+
+	/* Whatever happened: server down, tuning restored, everything removed. */
+	if (r < 0) {
+		VXOFF_OUT(vxoff_error, e);
+
+		msg = sdup(vxoff__last_msg(R.ctx));
+		if (vxoff_ctx_last_error(R.ctx, &e) == 0)
+			reason = e.reason;
+	}
+	server_end(&R);
+	progress(&R, VXOFF_LAB_STEP_RESTORE, 93, "restoring the tuning");
+	rc = restore(&R);
+	if (rc < 0 && r == 0)
+		r = rc;
+	progress(&R, VXOFF_LAB_STEP_CLEANUP, 96, "removing the testbed");
+	{
+		uint32_t removed = 0;
+
+		rc = vxoff__lab_undo(R.ctx, &R.st, &removed);
+		if (rc < 0 && r == 0)
+			r = rc;
+	}
+	if (msg) /* the first error is the one to report */
+		vxoff__err(R.ctx, r, reason ? reason : VXOFF_REASON_NONE, "%s", msg);
+	else if (r == 0 && stopped(&R))
+		r = canceled(&R);
+	if (r == 0) {
+		R.rep->elapsed_s = now_s() - t0;
+		progress(&R, VXOFF_LAB_STEP_CLEANUP, 100, "done in %.0f s", R.rep->elapsed_s);
+		*ret = R.rep;
+		R.rep = NULL;
+	}
+done:
+	free(msg);
+	free(R.dev_tx[0]);
+	free(R.dev_tx[1]);
+	for (int i = 0; i < 2; i++)
+		vxoff_ctx_free(R.end[i]);
+	vxoff_ctx_free(R.host);
+	vxoff__lab_state_free(&R.st);
+	vxoff_lab_report_free(R.rep);
+	atomic_store(&lab->running, 0);
+	atomic_store(&lab->stopping, 0);
+leave:
+	vxoff__ctx_leave(R.ctx);
+	return r;
+}
+
+int vxoff_lab_cleanup(struct vxoff_ctx *ctx, const char *name, uint32_t *ret_removed)
+{
+	struct vxoff__lab_state st;
+	uint32_t removed = 0;
+	int r;
+
+	r = vxoff__ctx_enter(ctx);
+	if (r < 0)
+		return r;
+	if (!name)
+		name = VXOFF__LAB_DEFAULT_NAME;
+	if (!name_ok(name)) {
+		r = vxoff__err(ctx, -EINVAL, VXOFF_REASON_ARG, "lab name '%s' is not valid", name);
+		goto out;
+	}
+	if (geteuid() != 0) {
+		r = vxoff__err(ctx, -EPERM, VXOFF_REASON_PRIVILEGE,
+			       "cleaning up the lab needs root");
+		goto out;
+	}
+	r = vxoff__lab_state_load(ctx, &st, name);
+	if (r == -ENOENT) {
+		r = 0;
+	} else if (r == 0) {
+		r = vxoff__lab_undo(ctx, &st, &removed);
+	}
+	vxoff__lab_state_free(&st);
+	if (ret_removed)
+		*ret_removed = removed;
+out:
+	vxoff__ctx_leave(ctx);
+	return r;
+}
