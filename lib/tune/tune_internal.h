@@ -193,4 +193,21 @@ int vxoff__cpus_check(struct vxoff_ctx *ctx, const struct vxoff_topology *topo, 
 /* vxoff_device_numa_node() without the bracket. */
 int vxoff__device_numa_node(struct vxoff_ctx *ctx, const char *dev, int32_t *ret);
 
+/* ---- read.c / write_fs.c / write_nl.c shared helpers ---- */
+
+struct vxoff_devinfo;
+/* vxoff_probe_device() from inside a tune call (the context is entered: the probe's own
+ * bracket would refuse). items: (1 << VXOFF_ITEM_*). The probe's error stays the last one. */
+int vxoff__tune_probe(struct vxoff_ctx *ctx, const char *dev, uint32_t items,
+		      struct vxoff_devinfo **ret);
+/* A file knob (RPS/XPS, threaded, NAPI, IRQ affinity, sysctl) read now; *value heap. */
+int vxoff__knob_read_fs(struct vxoff_ctx *ctx, const struct vxoff__knob *k, char **value);
+/* A netlink knob read now from a probe of its device; *value heap. */
+int vxoff__knob_read_nl(struct vxoff_ctx *ctx, const struct vxoff__knob *k, char **value);
+/* True for a sysctl that a network namespace owns (writable per namespace). */
+bool vxoff__sysctl_is_netns(const char *name);
+/* vxoff__queue_irq() from /proc/interrupts alone (driver naming, the device's MSI vectors). */
+int vxoff__queue_irq_procfs(struct vxoff_ctx *ctx, const char *dev, const char *key,
+			    uint32_t *irq);
+
 #endif /* VXOFF_LIB_TUNE_INTERNAL_H */
