@@ -393,6 +393,9 @@ typedef int (*vxoff_bench_progress_fn)(void *user, uint32_t pair, uint32_t arm,
 /**
  * vxoff_bench_compare() - run @opts->pairs pairs of tests, the two arms in random order
  * within each pair, and summarise each metric per arm and as a paired ratio cand/base.
+ * The random order is the first pair's (from @opts->seed); later pairs alternate it
+ * (AB BA AB ...), so that a linear drift weighs on both arms alike. Fewer than 5 pairs:
+ * -EINVAL.
  * @ctx: context; servers it starts run on their own threads with their own contexts.
  * @ret: on success the comparison, for vxoff_bench_comparison_free().
  * Return: as vxoff_bench_run(); the message names the arm and the pair that failed.
