@@ -144,7 +144,6 @@ enum {
 	(VXOFF_BENCH_F_UDP | VXOFF_BENCH_F_REVERSE | VXOFF_BENCH_F_ZEROCOPY |                      \
 	 VXOFF_BENCH_F_FIXED_RATE)
 #define LOCAL_FLAGS (WIRE_FLAGS | VXOFF_BENCH_F_NO_CONDITIONS)
-#define UDP_MAX_PAYLOAD 65507u /* IPv4: 65535 - 20 - 8 */
 
 /* ---- errors ---- */
 
@@ -708,9 +707,11 @@ int vxoff__bench_params_check(const struct vxoff__bench_params *p, char *errbuf,
 	if (p->len < 1 || p->len > VXOFF_BENCH_MAX_LEN)
 		return fail(errbuf, errlen, -EINVAL, "len %u out of range 1..%u", p->len,
 			    VXOFF_BENCH_MAX_LEN);
-	if ((p->flags & VXOFF_BENCH_F_UDP) && p->len > UDP_MAX_PAYLOAD)
-		return fail(errbuf, errlen, -EINVAL, "len %u over the UDP payload limit of %u",
-			    p->len, UDP_MAX_PAYLOAD);
+	/* a datagram carries the sequence header (stream.c) and fits an IPv4 datagram */
+	if ((p->flags & VXOFF_BENCH_F_UDP) &&
+	    (p->len < VXOFF__BENCH_UDP_HDR || p->len > VXOFF__BENCH_UDP_MAX))
+		return fail(errbuf, errlen, -EINVAL, "len %u out of the UDP range %u..%u", p->len,
+			    VXOFF__BENCH_UDP_HDR, VXOFF__BENCH_UDP_MAX);
 	if ((p->flags & VXOFF_BENCH_F_FIXED_RATE) && p->rate_bps == 0)
 		return fail(errbuf, errlen, -EINVAL, "rate_bps 0: fixed-rate needs a rate");
 	if (p->sndbuf > VXOFF_BENCH_MAX_SOCKBUF)

@@ -655,6 +655,12 @@ static void test_params_ranges(void **state)
 	assert_contains(err, "UDP");
 	p.len = 65507;
 	assert_int_equal(vxoff__bench_params_check(&p, err, sizeof(err)), 0);
+	/* shorter than the sequence header every datagram carries */
+	p.len = 15;
+	assert_int_equal(vxoff__bench_params_check(&p, err, sizeof(err)), -EINVAL);
+	assert_contains(err, "UDP");
+	p.len = 16;
+	assert_int_equal(vxoff__bench_params_check(&p, err, sizeof(err)), 0);
 	p.flags = VXOFF_BENCH_F_FIXED_RATE;
 	p.rate_bps = 0;
 	assert_int_equal(vxoff__bench_params_check(&p, err, sizeof(err)), -EINVAL);
