@@ -132,17 +132,9 @@ static int parse_set(const char *s, uint64_t *bits)
 {
 	while (isspace((unsigned char)*s))
 		s++;
-	if (!strncmp(s, "0x", 2) || !strncmp(s, "0X", 2)) {
-		char *list = NULL;
-		int r = vxoff__mask_to_cpulist(s + 2, &list);
-
-		if (r < 0)
-			return r;
-		r = vxoff__cpulist_parse(list, bits, SET_BITS);
-		free(list);
-		return r;
-	}
-	return vxoff__cpulist_parse(s, bits, SET_BITS);
+	if (!strncmp(s, "0x", 2) || !strncmp(s, "0X", 2))
+		return vxoff__mask_parse(s, bits, SET_BITS);
+	return vxoff__cpuset_parse(s, bits, SET_BITS, NULL);
 }
 
 static bool sets_eq(const char *a, const char *b)
