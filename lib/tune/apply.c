@@ -390,8 +390,18 @@ static int rollback(struct run *rn, const struct vxoff__snapshot *s,
 			(struct vxoff_tune_state *)&s->st, &id);
 		int r;
 
+		char *now = NULL;
+		bool absent;
+
 		if (!old || (old->flags & VXOFF__KNOB_F_ABSENT))
 			continue;
+		/* the failed knob itself may have changed (a read-back that differed) */
+		r = read_now(rn->ctx, &id, &now, &absent);
+		if (r == 0 && !absent && vxoff__knob_value_eq(id.kind, now, old->value)) {
+			free(now);
+			continue;
+		}
+		free(now);
 		id.value = old->value;
 		r = resolve_irq(rn->ctx, &id);
 		if (r == 0)
@@ -471,8 +481,11 @@ int vxoff__tune_apply_ex(struct vxoff_ctx *ctx, const struct vxoff_tune_plan *pl
 		free(now);
 		if (r == 0)
 			r = write_knob(&rn, &k);
-		if (r < 0)
+		if (r < 0) {
+			written[nwritten] = k; /* undone too if it changed anyway */
+			channels = channels || k.kind == VXOFF_KNOB_CHANNELS;
 			break;
+		}
 		written[nwritten++] = k; /* borrowed strings: the plan outlives this loop */
 		if (k.kind == VXOFF_KNOB_CHANNELS)
 			channels = true;
@@ -486,7 +499,7 @@ int vxoff__tune_apply_ex(struct vxoff_ctx *ctx, const struct vxoff_tune_plan *pl
 		vxoff_ctx_last_error(ctx, &e);
 		msg = e.msg ? strdup(e.msg) : NULL;
 		reason = e.reason ? e.reason : VXOFF_REASON_KERNEL;
-		rb = rollback(&rn, &s, written, nwritten, channels);
+		rb = rollback(&rn, &s, written, nwritten + 1, channels);
 		if (rb < 0) {
 			struct vxoff_error e2 = { .sz = sizeof(e2) };
 
