@@ -274,4 +274,82 @@ struct vxoff_bench_comparison {
 /* Fill the statistics and ratios of cmp from its runs (arm[*].runs[0 .. pairs-1] set). */
 int vxoff__bench_comparison_summarise(struct vxoff_bench_comparison *cmp);
 
+/* ---- stream.c: the data path of both ends (server.c and client.c drive it) ---- */
+
+/* After the 16-byte cookie of a TCP data connection the server answers the stream id it gave
+ * that connection (u32, network order). A UDP stream registers with one datagram of cookie +
+ * u32 stream id, which the server echoes from the socket it connected to that stream. */
+#define VXOFF__BENCH_STREAM_ID_LEN 4u
+#define VXOFF__BENCH_UDP_REG_LEN (VXOFF__BENCH_COOKIE_LEN + 4u)
+/* Every UDP datagram starts with u64 sequence and u64 send time (CLOCK_MONOTONIC ns), network
+ * order; a sequence of all ones marks the sender's end. */
+#define VXOFF__BENCH_UDP_HDR 16u
+#define VXOFF__BENCH_UDP_MAX 65507u
+
+/* One end's interval schedule: intervals of interval_ms from START, cut at the end of the
+ * warm-up and at the end of the window, at most VXOFF__BENCH_MAX_INTERVALS (the period grows
+ * when needed). ends[i] is the end of interval i in ns after START; *nomit of them are
+ * warm-up. Heap array, free(). 0 or -ENOMEM. */
+int vxoff__bench_schedule(const struct vxoff__bench_params *p, uint64_t **ends, uint32_t *n,
+			  uint32_t *nomit);
+
+/* Socket options of one data socket: TCP_NODELAY off, congestion control, buffers, zerocopy
+ * (sender), pacing (FIXED_RATE sender), receive/send timeouts that let threads notice a stop.
+ * Call before connect() on the client, after accept() on the server. *zc_off is set when
+ * zerocopy was asked for and refused. 0 or -errno with why in errbuf (-ENOENT: unknown
+ * congestion control). */
+int vxoff__stream_sockopts(int fd, const struct vxoff__bench_params *p, bool sender,
+			   bool *zc_off, char *errbuf, size_t errlen);
+
+/* What congestion control a TCP socket uses (getsockopt), "" when unknown. */
+void vxoff__stream_congestion(int fd, char out[16]);
+
+/* Stream i's CPU from a cpulist, cycling through its CPUs; every CPU must be one this process
+ * may run on. NULL or "" = -1 for every stream. 0, -EINVAL with why in errbuf. */
+int vxoff__bench_stream_cpus(const char *list, uint32_t n, int32_t *out, char *errbuf,
+			     size_t errlen);
+
+struct vxoff__data;
+
+struct vxoff__data_cfg {
+	const struct vxoff__bench_params *params;
+	bool sender;		/* this end sends */
+	uint32_t nstreams;
+	const int *fds;		/* connected data sockets by stream id; the data path owns them
+				 * after a successful vxoff__data_new() */
+	const int32_t *cpus;	/* CPU of each stream thread, -1 = none; NULL = none */
+	const char *procfs_root; /* NULL = "/proc" */
+};
+
+/* One interval of every stream at a boundary, as the controller saw it. */
+typedef int (*vxoff__data_tick_fn)(void *user, uint32_t index, uint32_t omitted,
+				   const struct vxoff__interval_fig *per_stream, uint32_t n);
+
+/* A frame the peer sent while the data path ran (its RESULTS, when its window ended first). */
+struct vxoff__bench_frame {
+	uint16_t type;
+	uint8_t *payload;
+	size_t len;
+};
+
+/* Start the stream threads (they wait for vxoff__data_run()). 0 or -errno, why in errbuf. */
+int vxoff__data_new(const struct vxoff__data_cfg *cfg, struct vxoff__data **ret, char *errbuf,
+		    size_t errlen);
+/*
+ * Run the test from start_ns (CLOCK_MONOTONIC, this end's START): release the threads, take
+ * the samples at every boundary (bytes, TCP_INFO, /proc/stat), call fn (may be NULL), wait
+ * for the streams to finish. ctl_fd (-1 = none) is watched for the peer's ABORT or EOF, stop_fd
+ * (-1 = none) for a local stop. Return 0, -ECONNABORTED (peer's ABORT, reason in errbuf),
+ * -ECONNRESET, -ECANCELED (stop_fd or fn), -EPROTO, or a stream's -errno.
+ */
+int vxoff__data_run(struct vxoff__data *d, uint64_t start_ns, int ctl_fd, int stop_fd,
+		    vxoff__data_tick_fn fn, void *user, struct vxoff__bench_frame *early,
+		    char *errbuf, size_t errlen);
+/* Move this end's figures into f (zeroed first). 0 or -ENOMEM. */
+int vxoff__data_figures(struct vxoff__data *d, struct vxoff__end_fig *f);
+/* True when zerocopy was asked for on this end and the kernel refused it. */
+bool vxoff__data_zerocopy_off(const struct vxoff__data *d);
+/* Stop and join every thread, close every socket. NULL is accepted. */
+void vxoff__data_free(struct vxoff__data *d);
+
 #endif /* VXOFF_LIB_BENCH_INTERNAL_H */
