@@ -80,7 +80,7 @@ static int parse_seconds(const char *syn, const char *cmd, const char *opt, cons
 		 hi_ms / 1000.0);
 	if (number(s, &v, &suf) < 0 || suf || v * 1000 < lo_ms || v * 1000 > hi_ms)
 		return bad(syn, cmd, opt, s, what);
-	*ms = (uint32_t)llround(v * 1000);
+	*ms = (uint32_t)(v * 1000 + 0.5);
 	return 0;
 }
 
@@ -113,7 +113,7 @@ static int parse_rate(const char *syn, const char *cmd, const char *opt, const c
 	}
 	if (v * mult >= 1.8e19)
 		return bad(syn, cmd, opt, s, "rate too high");
-	*bps = (uint64_t)llround(v * mult);
+	*bps = (uint64_t)(v * mult + 0.5);
 	return 0;
 }
 
@@ -147,7 +147,7 @@ static int parse_size(const char *syn, const char *cmd, const char *opt, const c
 		return bad(syn, cmd, opt, s, what);
 	}
 	v *= mult;
-	if (v != floor(v) || v < lo || v > hi)
+	if (v < lo || v > hi || v != (double)(uint64_t)v)
 		return bad(syn, cmd, opt, s, what);
 	*ret = (uint32_t)v;
 	return 0;
@@ -549,7 +549,7 @@ static void print_summary(const struct vxoff_bench_result *res)
 	if (s.cycles_state == VXOFF_CAP_YES)
 		printf("Cycles per byte: %.3f (PMU, both ends)\n", s.cycles_per_byte);
 	else if (s.cycles_state == VXOFF_CAP_NO)
-		printf("Cycles per byte: unavailable (%s)\n",
+		printf("Cycles per byte: unavailable (perf_event_open: %s)\n",
 		       s.cycles_err ? strerror(-s.cycles_err) : "no PMU");
 	else
 		puts("Cycles per byte: unknown");
@@ -722,15 +722,16 @@ struct metric_row {
 	uint32_t metric;
 	const char *label;
 	double scale; /* displayed = value / scale */
+	int prec;     /* decimals shown */
 };
 
 static const struct metric_row rows[] = {
-	{VXOFF_BENCH_M_THROUGHPUT, "throughput Gbit/s", 1e9},
-	{VXOFF_BENCH_M_CPU_CLIENT, "client CPU-s/GB", 1},
-	{VXOFF_BENCH_M_CPU_SERVER, "server CPU-s/GB", 1},
-	{VXOFF_BENCH_M_RETRANSMITS, "retransmits", 1},
-	{VXOFF_BENCH_M_HOTTEST_CLIENT, "client hottest CPU", 1},
-	{VXOFF_BENCH_M_HOTTEST_SERVER, "server hottest CPU", 1},
+	{VXOFF_BENCH_M_THROUGHPUT, "throughput Gbit/s", 1e9, 3},
+	{VXOFF_BENCH_M_CPU_CLIENT, "client CPU-s/GB", 1, 3},
+	{VXOFF_BENCH_M_CPU_SERVER, "server CPU-s/GB", 1, 3},
+	{VXOFF_BENCH_M_RETRANSMITS, "retransmits", 1, 1},
+	{VXOFF_BENCH_M_HOTTEST_CLIENT, "client hottest CPU %", 0.01, 1},
+	{VXOFF_BENCH_M_HOTTEST_SERVER, "server hottest CPU %", 0.01, 1},
 };
 
 static void print_table(const struct vxoff_bench_comparison *cmp, const char *bname,
@@ -759,11 +760,11 @@ static void print_table(const struct vxoff_bench_comparison *cmp, const char *bn
 				puts("         -  (no figures)");
 				continue;
 			}
-			snprintf(range, sizeof(range), "%.3f - %.3f", s->min / m->scale,
-				 s->max / m->scale);
-			snprintf(ci, sizeof(ci), "%.3f - %.3f", s->ci_low / m->scale,
-				 s->ci_high / m->scale);
-			printf("%10.3f  %-23s  %-23s\n", s->median / m->scale, range, ci);
+			snprintf(range, sizeof(range), "%.*f - %.*f", m->prec, s->min / m->scale,
+				 m->prec, s->max / m->scale);
+			snprintf(ci, sizeof(ci), "%.*f - %.*f", m->prec, s->ci_low / m->scale,
+				 m->prec, s->ci_high / m->scale);
+			printf("%10.*f  %-23s  %-23s\n", m->prec, s->median / m->scale, range, ci);
 		}
 		printf("%-20s %-7s ", "", "ratio");
 		if (hb && hc && b.median > 0)
