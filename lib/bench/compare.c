@@ -21,16 +21,6 @@
 
 #include "bench/bench_internal.h"
 
-/*
- * TEMPORARY until client.c and server.c land: weak, so that libvxoff.so links meanwhile.
- */
-#pragma weak vxoff_bench_run
-#pragma weak vxoff_bench_server_new
-#pragma weak vxoff_bench_server_run
-#pragma weak vxoff_bench_server_stop
-#pragma weak vxoff_bench_server_stats
-#pragma weak vxoff_bench_server_free
-
 #define MIN_PAIRS 5u
 #define MAX_PAIRS 1000u
 
@@ -328,8 +318,6 @@ int vxoff_bench_compare(struct vxoff_ctx *ctx, const struct vxoff_bench_compare_
 	memset(srv, 0, sizeof(srv));
 	if (!ret)
 		return -EINVAL;
-	if (!vxoff_bench_run || !vxoff_bench_server_new) /* TEMPORARY, see the top */
-		return -ENOSYS;
 	r = vxoff__ctx_enter(ctx);
 	if (r < 0)
 		return r;
