@@ -88,7 +88,12 @@ static void verdict_words(struct vxoff__strbuf *sb, const struct vxoff_lab_repor
 		      "(median of %u paired runs, %.2f&ndash;%.2f) and cost <strong>%.2f&times;"
 		      "</strong> the CPU per byte on the sending end and <strong>%.2f&times;"
 		      "</strong> on the receiving end.</p>\n",
-		      last ? "After tuning" : "Untuned", ph->ratio[0].median * 100, ph->pairs,
+		      !last ? "Untuned"
+		      : rep->ends[0].applied || rep->ends[1].applied
+			      ? "After tuning"
+			      : "In the second measurement (the tuning could not be applied: see "
+				"the plan below)",
+		      ph->ratio[0].median * 100, ph->pairs,
 		      ph->ratio[0].min, ph->ratio[0].max, ph->ratio[1].median, ph->ratio[2].median);
 	if (last && rep->phase[0].present)
 		vxoff__sb_add(sb,

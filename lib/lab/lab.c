@@ -454,6 +454,46 @@ static void fill_run(const struct vxoff_bench_result *res, struct vxoff__lab_run
 	}
 }
 
+/* vxoff_bench_compare() wants enough pairs for an interval; quick labs run fewer. */
+#define LAB_COMPARE_MIN_PAIRS 5u
+
+/* The same interleaving by hand: AB, BA, AB, ... each run through vxoff_bench_run(). */
+static int few_pairs(struct run *R, struct vxoff_ctx *c, const struct vxoff_bench_opts *test,
+		     const struct vxoff_bench_path *base, const struct vxoff_bench_path *cand,
+		     struct vxoff__lab_run *runs[2])
+{
+	for (uint32_t p = 0; p < R->lab->o.pairs; p++)
+		for (uint32_t k = 0; k < 2; k++) {
+			uint32_t arm = p % 2 ? 1 - k : k;
+			const struct vxoff_bench_path *path = arm ? cand : base;
+			struct vxoff_bench_opts t = *test;
+			struct vxoff_bench_result *res = NULL;
+			int r;
+
+			if (stopped(R))
+				return -ECANCELED;
+			t.host = path->host;
+			t.port = path->port;
+			/* the server may still be closing the previous test: a busy reply then */
+			for (int tries = 0;; tries++) {
+				struct timespec ts = { 0, 100 * 1000000L };
+
+				r = vxoff_bench_run(c, &t, NULL, NULL, &res);
+				if (r != -EBUSY || tries >= 30 || stopped(R))
+					break;
+				nanosleep(&ts, NULL);
+			}
+			if (r < 0)
+				return r;
+			fill_run(res, &runs[arm][p]);
+			r = on_run(R, p, arm, res);
+			vxoff_bench_result_free(res);
+			if (r)
+				return -ECANCELED;
+		}
+	return 0;
+}
+
 static int measure(struct run *R, uint32_t phase, uint32_t base_pct, uint32_t span_pct)
 {
 	const struct vxoff_lab_opts *o = &R->lab->o;
@@ -485,10 +525,16 @@ static int measure(struct run *R, uint32_t phase, uint32_t base_pct, uint32_t sp
 		}
 	}
 	read_tx(R, R->last_tx);
-	r = vxoff_bench_compare(c, &co, on_run, R, &cmp);
+	if (o->pairs >= LAB_COMPARE_MIN_PAIRS)
+		r = vxoff_bench_compare(c, &co, on_run, R, &cmp);
+	else
+		r = few_pairs(R, c, &t, &base, &cand, runs);
 	if (r < 0) {
-		free(runs[0]);
-		free(runs[1]);
+		for (uint32_t a = 0; a < 2; a++) {
+			for (uint32_t p = 0; p < o->pairs; p++)
+				vxoff__lab_run_clear(&runs[a][p]);
+			free(runs[a]);
+		}
 		if (stopped(R))
 			return canceled(R);
 		return vxoff__lab_err_from(R->ctx, c, r,
@@ -498,7 +544,7 @@ static int measure(struct run *R, uint32_t phase, uint32_t base_pct, uint32_t sp
 		for (uint32_t a = 0; a < 2; a++) {
 			const struct vxoff_bench_result *res = NULL;
 
-			if (vxoff_bench_comparison_result(cmp, a, p, &res) == 0)
+			if (cmp && vxoff_bench_comparison_result(cmp, a, p, &res) == 0)
 				fill_run(res, &runs[a][p]);
 			runs[a][p].dev_tx_bytes = R->dev_tx[a][p];
 		}

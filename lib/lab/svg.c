@@ -14,7 +14,7 @@
 #include "lab_internal.h"
 
 #define W 960
-#define H 460
+#define H 480
 #define TOP 70
 #define BOTTOM 370 /* y of the x axis */
 
@@ -153,12 +153,13 @@ static void panel_bars(struct vxoff__strbuf *sb, const struct vxoff_lab_report *
 			}
 			vxoff__sb_add(sb,
 				      "<text class=\"group\" x=\"%.1f\" y=\"%d\">%s%s%s</text>\n"
-				      "<text class=\"ratio\" x=\"%.1f\" y=\"%d\">VXLAN/plain %.2f "
+				      "<text class=\"ratio\" x=\"%.1f\" y=\"%d\">VXLAN/plain %.2f"
+				      "</text>\n<text class=\"ratio\" x=\"%.1f\" y=\"%d\">"
 				      "(%.2f-%.2f)</text>\n",
 				      gx + gw / 2, BOTTOM + 18, mlabel[m], m ? ", " : "",
-				      ph ? "after tuning" : "before tuning", gx + gw / 2, BOTTOM + 34,
-				      rep->phase[ph].ratio[m].median, rep->phase[ph].ratio[m].min,
-				      rep->phase[ph].ratio[m].max);
+				      ph ? "after tuning" : "before tuning", gx + gw / 2, BOTTOM + 33,
+				      rep->phase[ph].ratio[m].median, gx + gw / 2, BOTTOM + 46,
+				      rep->phase[ph].ratio[m].min, rep->phase[ph].ratio[m].max);
 		}
 	}
 }

@@ -1,0 +1,590 @@
+/* SPDX-License-Identifier: LGPL-2.1-only OR BSD-2-Clause */
+/*
+ * vxoff lab end to end, as root:
+ *  - bad input (not root, a namespace with the lab's name, a missing underlay, an address
+ *    clash): an error naming it, and nothing created;
+ *  - a --quick run through the API: the JSON parses, its figures are positive and
+ *    consistent (the VXLAN device counted at least the bytes the test moved, and not much
+ *    more; the ratios are the medians of the pair ratios shown), the SVG passes
+ *    `xmllint --noout` and has every series, the HTML renders in headless Chromium to a
+ *    picture that is not one colour, and afterwards no namespace, state or snapshot is left;
+ *  - SIGTERM at random points of 20 short CLI runs: nothing is left, or `vxoff lab
+ *    --cleanup` removes it.
+ * Parts whose tools are missing (xmllint, chromium, the CLI binary) skip with the reason;
+ * the whole test skips (77) without root or the vxlan module.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <json-c/json.h>
+#include <vxoff/vxoff.h>
+
+#ifdef LAB_HAVE_ZLIB
+#include <zlib.h>
+#endif
+
+#include "nstest.h"
+
+static int failures;
+static char lab_name[64];
+static char tmpdir[128];
+
+#define CHECK(cond, ...)                                                                          \
+	do {                                                                                      \
+		if (!(cond)) {                                                                    \
+			printf("FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);                    \
+			printf(__VA_ARGS__);                                                      \
+			putchar('\n');                                                            \
+			failures++;                                                               \
+		}                                                                                 \
+	} while (0)
+
+static const char *last_msg(struct vxoff_ctx *ctx)
+{
+	static VXOFF_OUT(vxoff_error, e);
+
+	e.sz = sizeof(e);
+	if (vxoff_ctx_last_error(ctx, &e) < 0 || !e.msg)
+		return "";
+	return e.msg;
+}
+
+/* /run/vxoff/lab-<name><suffix> exists? */
+static bool file_exists(const char *name, const char *suffix)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "/run/vxoff/lab-%s%s", name, suffix);
+	return access(path, F_OK) == 0;
+}
+
+/* Nothing of lab @name is left: namespaces, state file, tuning snapshots. */
+static bool nothing_left(const char *name, char *why, size_t len)
+{
+	char ns[96];
+
+	for (int i = 0; i < 2; i++) {
+		snprintf(ns, sizeof(ns), "%s-%c", name, i ? 'b' : 'a');
+		if (nt_ns_listed(ns)) {
+			snprintf(why, len, "namespace %s is left", ns);
+			return false;
+		}
+	}
+	if (file_exists(name, ".json")) {
+		snprintf(why, len, "state file /run/vxoff/lab-%s.json is left", name);
+		return false;
+	}
+	if (file_exists(name, "-client.tune.json") ||
+	    file_exists(name, "-server.tune.json")) {
+		snprintf(why, len, "a tuning snapshot of %s is left", name);
+		return false;
+	}
+	return true;
+}
+
+static int run_lab(struct vxoff_ctx *ctx, const struct vxoff_lab_opts *o,
+		   struct vxoff_lab_report **rep)
+{
+	struct vxoff_lab *lab = NULL;
+	int r = vxoff_lab_new(ctx, o, &lab);
+
+	if (r < 0)
+		return r;
+	r = vxoff_lab_run(lab, NULL, NULL, rep);
+	vxoff_lab_free(lab);
+	return r;
+}
+
+/* ---- bad input ---- */
+
+static void bad_not_root(void)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0) {
+		VXOFF_OPTS(vxoff_lab_opts, o, .flags = VXOFF_LAB_F_QUICK, .name = lab_name);
+		struct vxoff_lab_report *rep = NULL;
+		struct vxoff_ctx *ctx = NULL;
+		int r;
+
+		if (setgid(65534) < 0 || setuid(65534) < 0)
+			_exit(3);
+		if (vxoff_ctx_new(NULL, &ctx) < 0)
+			_exit(4);
+		r = run_lab(ctx, &o, &rep);
+		if (r != -EPERM || !strstr(last_msg(ctx), "root"))
+			_exit(5);
+		_exit(0);
+	}
+	waitpid(pid, &st, 0);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "not root: child status %d (5 = not -EPERM)",
+	      st);
+}
+
+static void bad_inputs(void)
+{
+	VXOFF_OPTS(vxoff_lab_opts, o, .flags = VXOFF_LAB_F_QUICK, .name = lab_name);
+	struct vxoff_lab_report *rep = NULL;
+	struct vxoff_ctx *ctx = NULL, *hctx = NULL;
+	char ns[96], peer[64], host[64], why[256];
+	int r;
+
+	vxoff_ctx_new(NULL, &ctx);
+	bad_not_root();
+
+	/* a namespace with the lab's name */
+	snprintf(ns, sizeof(ns), "%s-a", lab_name);
+	CHECK(nt_sh_quiet("ip netns add %s", ns) == 0, "ip netns add %s", ns);
+	r = run_lab(ctx, &o, &rep);
+	CHECK(r == -EEXIST && strstr(last_msg(ctx), ns), "existing namespace: %d '%s'", r,
+	      last_msg(ctx));
+	snprintf(ns, sizeof(ns), "%s-b", lab_name);
+	CHECK(!nt_ns_listed(ns), "namespace %s was created", ns);
+	CHECK(!file_exists(lab_name, ".json"), "a state file was written");
+	snprintf(ns, sizeof(ns), "%s-a", lab_name);
+	nt_sh_quiet("ip netns del %s", ns);
+
+	/* a missing underlay */
+	if (nt_ns_create("peer", peer) == 0) {
+		VXOFF_OPTS(vxoff_lab_opts, u, .name = lab_name, .underlay = "vxofft-nodev",
+			   .peer_ns = peer, .peer_addr = "198.18.0.2");
+
+		r = run_lab(ctx, &u, &rep);
+		CHECK(r == -ENODEV && strstr(last_msg(ctx), "vxofft-nodev"),
+		      "missing underlay: %d '%s'", r, last_msg(ctx));
+		CHECK(!file_exists(lab_name, ".json"), "a state file was written");
+		nt_ns_delete(peer);
+	}
+
+	/* an address clash where the lab is started */
+	if (nt_ns_create("host", host) == 0) {
+		VXOFF_OPTS(vxoff_ctx_opts, co, .netns = host);
+
+		CHECK(nt_sh_quiet("ip -n %s addr add 198.19.0.2/24 dev lo", host) == 0,
+		      "198.19.0.2 on lo of %s", host);
+		CHECK(vxoff_ctx_new(&co, &hctx) == 0, "ctx in %s", host);
+		r = run_lab(hctx, &o, &rep);
+		CHECK(r == -EADDRINUSE && strstr(last_msg(hctx), "198.19.0.2"),
+		      "address clash: %d '%s'", r, last_msg(hctx));
+		CHECK(nothing_left(lab_name, why, sizeof(why)), "after the clash: %s", why);
+		vxoff_ctx_free(hctx);
+		nt_ns_delete(host);
+	}
+	CHECK(nothing_left(lab_name, why, sizeof(why)), "after bad input: %s", why);
+	vxoff_ctx_free(ctx);
+}
+
+/* ---- a quick run ---- */
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	char *buf;
+	long n;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = calloc(1, (size_t)n + 1);
+	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+static double jnum(struct json_object *o, const char *k1, const char *k2)
+{
+	struct json_object *v = NULL;
+
+	if (!json_object_object_get_ex(o, k1, &v))
+		return -1;
+	if (k2 && !json_object_object_get_ex(v, k2, &v))
+		return -1;
+	return json_object_get_double(v);
+}
+
+static int cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void check_json(const char *text)
+{
+	struct json_object *root = json_tokener_parse(text), *phases, *summary;
+
+	CHECK(root != NULL, "report.json does not parse");
+	if (!root)
+		return;
+	CHECK(json_object_object_get_ex(root, "phases", &phases) &&
+		      json_object_array_length(phases) >= 1,
+	      "no phases");
+	CHECK(json_object_object_get_ex(root, "summary", &summary), "no summary");
+	for (size_t p = 0; phases && p < json_object_array_length(phases); p++) {
+		struct json_object *ph = json_object_array_get_idx(phases, p), *runs, *ratios;
+		size_t n;
+		double ratio[64];
+		uint32_t nr = 0;
+
+		json_object_object_get_ex(ph, "runs", &runs);
+		json_object_object_get_ex(ph, "ratios", &ratios);
+		n = runs ? json_object_array_length(runs) : 0;
+		CHECK(n >= 2 && n % 2 == 0 && n <= 128, "phase %zu: %zu runs", p, n);
+		for (size_t i = 0; i + 1 < n; i += 2) {
+			struct json_object *a = json_object_array_get_idx(runs, i);
+			struct json_object *b = json_object_array_get_idx(runs, i + 1);
+			struct json_object *x[2] = { a, b };
+
+			for (int k = 0; k < 2; k++) {
+				const char *arm = json_object_get_string(
+					json_object_object_get(x[k], "arm"));
+				double sent = jnum(x[k], "total_sent", NULL);
+				double got = jnum(x[k], "total_received", NULL);
+				double dev = jnum(x[k], "device_tx_bytes", NULL);
+
+				CHECK(jnum(x[k], "throughput_bps", NULL) > 0, "throughput %zu", i);
+				CHECK(jnum(x[k], "client", "cpu_s_per_gb") > 0, "client CPU %zu", i);
+				CHECK(jnum(x[k], "server", "cpu_s_per_gb") > 0, "server CPU %zu", i);
+				CHECK(sent > 0 && sent == got, "run %zu: sent %.0f received %.0f", i,
+				      sent, got);
+				/* the VXLAN device moved every byte of the test, plus headers and
+				 * the control connection: not less, not much more */
+				if (arm && !strcmp(arm, "vxlan"))
+					CHECK(dev >= sent && dev <= sent * 1.15 + 1e6,
+					      "run %zu: VXLAN device sent %.0f bytes for %.0f", i, dev,
+					      sent);
+			}
+			ratio[nr++] = jnum(b, "throughput_bps", NULL) /
+				      jnum(a, "throughput_bps", NULL);
+		}
+		qsort(ratio, nr, sizeof(double), cmp_d);
+		if (nr) {
+			double med = nr % 2 ? ratio[nr / 2]
+					    : (ratio[nr / 2 - 1] + ratio[nr / 2]) / 2;
+			struct json_object *t = NULL;
+
+			json_object_object_get_ex(ratios, "throughput", &t);
+			CHECK(t && fabs(jnum(t, "median", NULL) - med) < 1e-6 * med,
+			      "phase %zu: throughput ratio %.6f, runs give %.6f", p,
+			      t ? jnum(t, "median", NULL) : -1, med);
+			CHECK(t && jnum(t, "min", NULL) == ratio[0] &&
+				      jnum(t, "max", NULL) == ratio[nr - 1],
+			      "phase %zu: ratio min-max", p);
+		}
+	}
+	json_object_put(root);
+}
+
+#ifdef LAB_HAVE_ZLIB
+/* Decode the PNG's pixels (8-bit RGB/RGBA, non-interlaced: what Chromium writes) and count
+ * whether two pixels differ. Return 1 varied, 0 one colour, -1 cannot tell. */
+static int png_varied(const char *path)
+{
+	unsigned char *f, *idat = NULL, *raw = NULL;
+	size_t n = 0, nid = 0;
+	uint32_t w = 0, h = 0, bpp = 0;
+	int res = -1;
+	FILE *fp = fopen(path, "rb");
+
+	if (!fp)
+		return -1;
+	f = malloc(32u << 20);
+	if (f)
+		n = fread(f, 1, 32u << 20, fp);
+	fclose(fp);
+	if (!f || n < 33 || memcmp(f, "\x89PNG", 4))
+		goto out;
+	for (size_t off = 8; off + 12 <= n;) {
+		uint32_t len = (uint32_t)f[off] << 24 | f[off + 1] << 16 | f[off + 2] << 8 |
+			       f[off + 3];
+		const unsigned char *type = f + off + 4, *d = f + off + 8;
+
+		if (off + 12 + len > n)
+			goto out;
+		if (!memcmp(type, "IHDR", 4)) {
+			w = (uint32_t)d[0] << 24 | d[1] << 16 | d[2] << 8 | d[3];
+			h = (uint32_t)d[4] << 24 | d[5] << 16 | d[6] << 8 | d[7];
+			if (d[8] != 8 || d[12] != 0 || (d[9] != 2 && d[9] != 6))
+				goto out;
+			bpp = d[9] == 6 ? 4 : 3;
+		} else if (!memcmp(type, "IDAT", 4)) {
+			unsigned char *x = realloc(idat, nid + len);
+
+			if (!x)
+				goto out;
+			idat = x;
+			memcpy(idat + nid, d, len);
+			nid += len;
+		}
+		off += 12 + len;
+	}
+	if (!w || !h || !idat)
+		goto out;
+	{
+		uLongf rawlen = (uLongf)(w * bpp + 1) * h;
+		size_t stride = (size_t)w * bpp;
+		unsigned char *prev, *cur, first[4];
+
+		raw = malloc(rawlen);
+		if (!raw || uncompress(raw, &rawlen, idat, nid) != Z_OK ||
+		    rawlen != (uLongf)(stride + 1) * h)
+			goto out;
+		res = 0;
+		for (uint32_t y = 0; y < h && res == 0; y++) {
+			unsigned char ft = raw[y * (stride + 1)];
+
+			cur = raw + y * (stride + 1) + 1;
+			prev = y ? raw + (y - 1) * (stride + 1) + 1 : NULL;
+			for (size_t i = 0; i < stride; i++) {
+				int a = i >= bpp ? cur[i - bpp] : 0, b = prev ? prev[i] : 0;
+				int c = prev && i >= bpp ? prev[i - bpp] : 0, p, pa, pb, pc;
+
+				switch (ft) {
+				case 1:
+					cur[i] = (unsigned char)(cur[i] + a);
+					break;
+				case 2:
+					cur[i] = (unsigned char)(cur[i] + b);
+					break;
+				case 3:
+					cur[i] = (unsigned char)(cur[i] + (a + b) / 2);
+					break;
+				case 4:
+					p = a + b - c;
+					pa = abs(p - a);
+					pb = abs(p - b);
+					pc = abs(p - c);
+					cur[i] = (unsigned char)(cur[i] + (pa <= pb && pa <= pc ? a
+									   : pb <= pc	    ? b
+											    : c));
+					break;
+				default:
+					break;
+				}
+			}
+			if (y == 0)
+				memcpy(first, cur, bpp);
+			for (size_t i = 0; i < stride; i += bpp)
+				if (memcmp(cur + i, first, bpp)) {
+					res = 1;
+					break;
+				}
+		}
+	}
+out:
+	free(f);
+	free(idat);
+	free(raw);
+	return res;
+}
+#endif
+
+static const char *chromium_bin(void)
+{
+	static const char *const c[] = { "/usr/bin/chromium", "/usr/bin/chromium-browser",
+					 "/usr/bin/google-chrome" };
+
+	for (size_t i = 0; i < 3; i++)
+		if (access(c[i], X_OK) == 0)
+			return c[i];
+	return NULL;
+}
+
+static void check_render(const char *dir)
+{
+	const char *chr = chromium_bin();
+	char png[256];
+	struct stat st;
+
+	if (!chr) {
+		printf("SKIP part: no chromium (apt-get install chromium): HTML not rendered\n");
+		return;
+	}
+	snprintf(png, sizeof(png), "%s/shot.png", dir);
+	CHECK(nt_sh_quiet("timeout 90 %s --headless --no-sandbox --disable-gpu "
+			  "--screenshot=%s --window-size=1200,900 file://%s/report.html "
+			  ">/dev/null 2>&1",
+			  chr, png, dir) == 0 ||
+		      access(png, F_OK) == 0,
+	      "chromium screenshot");
+	CHECK(stat(png, &st) == 0 && st.st_size > 1000, "screenshot %s missing or tiny", png);
+#ifdef LAB_HAVE_ZLIB
+	{
+		int v = png_varied(png);
+
+		CHECK(v == 1, "screenshot is %s", v == 0 ? "one colour (blank)" : "undecodable");
+	}
+#else
+	{
+		/* No zlib: a blank page's screenshot is far smaller than one with a chart. */
+		char blank[256], html[256];
+		struct stat bs;
+		FILE *f;
+
+		snprintf(html, sizeof(html), "%s/blank.html", dir);
+		snprintf(blank, sizeof(blank), "%s/blank.png", dir);
+		f = fopen(html, "we");
+		if (f) {
+			fputs("<!DOCTYPE html><html><body></body></html>\n", f);
+			fclose(f);
+		}
+		nt_sh_quiet("timeout 90 %s --headless --no-sandbox --disable-gpu --screenshot=%s "
+			    "--window-size=1200,900 file://%s >/dev/null 2>&1",
+			    chr, blank, html);
+		CHECK(stat(blank, &bs) == 0 && st.st_size > 3 * bs.st_size,
+		      "screenshot %lld bytes, blank page %lld", (long long)st.st_size,
+		      (long long)bs.st_size);
+	}
+#endif
+}
+
+static void quick_run(void)
+{
+	VXOFF_OPTS(vxoff_lab_opts, o, .flags = VXOFF_LAB_F_QUICK, .name = lab_name);
+	struct vxoff_lab_report *rep = NULL;
+	struct vxoff_ctx *ctx = NULL;
+	char dir[256], path[300], why[256];
+	char *text;
+	int r;
+
+	vxoff_ctx_new(NULL, &ctx);
+	r = run_lab(ctx, &o, &rep);
+	CHECK(nothing_left(lab_name, why, sizeof(why)), "after the run: %s", why);
+	if (r == -ENOSYS) {
+		printf("SKIP part: quick run: a capability is not implemented yet: %s\n",
+		       last_msg(ctx));
+		vxoff_ctx_free(ctx);
+		return;
+	}
+	CHECK(r == 0, "quick run: %d %s", r, last_msg(ctx));
+	if (r < 0) {
+		vxoff_ctx_free(ctx);
+		return;
+	}
+	snprintf(dir, sizeof(dir), "%s/report", tmpdir);
+	CHECK(vxoff_lab_report_write(ctx, rep, dir) == 0, "write: %s", last_msg(ctx));
+	snprintf(path, sizeof(path), "%s/report.json", dir);
+	text = slurp(path);
+	CHECK(text != NULL, "no %s", path);
+	if (text)
+		check_json(text);
+	free(text);
+
+	snprintf(path, sizeof(path), "%s/chart.svg", dir);
+	if (access("/usr/bin/xmllint", X_OK) == 0)
+		CHECK(nt_sh_quiet("xmllint --noout %s", path) == 0, "xmllint %s", path);
+	else
+		printf("SKIP part: no xmllint\n");
+	text = slurp(path);
+	for (int m = 0; text && m < 3; m++)
+		for (int a = 0; a < 2; a++) {
+			static const char *const ids[] = { "tput", "cpu-client", "cpu-server" };
+			char id[96];
+
+			snprintf(id, sizeof(id), "id=\"%s-before-%s\"", ids[m], a ? "vxlan" : "plain");
+			CHECK(strstr(text, id), "SVG lacks %s", id);
+			snprintf(id, sizeof(id), "id=\"%s-after-%s\"", ids[m], a ? "vxlan" : "plain");
+			CHECK(strstr(text, id), "SVG lacks %s", id);
+		}
+	free(text);
+	check_render(dir);
+	vxoff_lab_report_free(rep);
+	vxoff_ctx_free(ctx);
+}
+
+/* ---- SIGTERM at random points ---- */
+
+static void sigterm_runs(void)
+{
+	const char *cli = getenv("VXOFF_CLI");
+	unsigned seed = (unsigned)time(NULL) ^ (unsigned)getpid();
+	int finished = 0, stopped = 0, cleaned = 0;
+
+	if (!cli || access(cli, X_OK) < 0) {
+		printf("SKIP part: SIGTERM runs: VXOFF_CLI does not name the vxoff binary\n");
+		return;
+	}
+	printf("SIGTERM runs: seed %u\n", seed);
+	for (int i = 0; i < 20; i++) {
+		char name[96], why[256], out[256];
+		pid_t pid;
+		int st;
+		long delay_ms = (long)(rand_r(&seed) % 3000);
+		struct timespec ts = { delay_ms / 1000, (delay_ms % 1000) * 1000000L };
+
+		snprintf(name, sizeof(name), "%s-k%d", lab_name, i);
+		snprintf(out, sizeof(out), "%s/k%d", tmpdir, i);
+		pid = fork();
+		if (pid == 0) {
+			int devnull = open("/dev/null", O_WRONLY);
+
+			dup2(devnull, 1);
+			dup2(devnull, 2);
+			execl(cli, cli, "lab", "--quick", "--pairs", "1", "--duration", "0.3",
+			      "--omit", "0.1", "--name", name, "--out", out, "-q", (char *)NULL);
+			_exit(127);
+		}
+		nanosleep(&ts, NULL);
+		kill(pid, SIGTERM);
+		waitpid(pid, &st, 0);
+		if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+			finished++;
+		else
+			stopped++;
+		if (!nothing_left(name, why, sizeof(why))) {
+			/* killed before its handler was in place: --cleanup must remove it all */
+			nt_sh_quiet("%s lab --cleanup --name %s >/dev/null", cli, name);
+			cleaned++;
+			CHECK(nothing_left(name, why, sizeof(why)),
+			      "run %d (SIGTERM after %ld ms): after --cleanup %s", i, delay_ms, why);
+		}
+	}
+	printf("SIGTERM runs: %d stopped, %d finished first, %d needed --cleanup\n", stopped,
+	       finished, cleaned);
+}
+
+int main(void)
+{
+	const char *why = nt_precondition();
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (why) {
+		printf("SKIP: %s\n", why);
+		return 77;
+	}
+	if (nt_sh_quiet("modprobe vxlan 2>/dev/null || test -d /sys/module/vxlan") != 0) {
+		printf("SKIP: no vxlan module\n");
+		return 77;
+	}
+	snprintf(lab_name, sizeof(lab_name), "vxoff-t%d-lab", (int)getpid());
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/vxoff-t%d-lab.XXXXXX", (int)getpid());
+	if (!mkdtemp(tmpdir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	bad_inputs();
+	quick_run();
+	sigterm_runs();
+	if (!failures)
+		nt_sh_quiet("rm -rf %s", tmpdir);
+	else
+		printf("files kept in %s\n", tmpdir);
+	printf("%s: %d failure%s\n", failures ? "FAIL" : "PASS", failures,
+	       failures == 1 ? "" : "s");
+	return failures ? 1 : 0;
+}
