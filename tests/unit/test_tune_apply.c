@@ -43,7 +43,7 @@ struct fx {
 static struct fx *fx_new(uint32_t ncpus)
 {
 	struct fx *f = calloc(1, sizeof(*f));
-	struct ft_dev eth = { .name = "eth0", .ifindex = 7, .rx_queues = 4, .tx_queues = 4,
+	struct ft_dev eth = { .name = "vxft0", .ifindex = 7, .rx_queues = 4, .tx_queues = 4,
 			      .numa_node = 1, .first_irq = 100 };
 
 	assert_non_null(f);
@@ -67,12 +67,12 @@ static void fx_free(struct fx *f)
 	free(f);
 }
 
-/* Every knob of eth0 (and the namespace's sysctls) as "name = value" lines. */
+/* Every knob of vxft0 (and the namespace's sysctls) as "name = value" lines. */
 static char *state_text(struct vxoff_ctx *ctx)
 {
 	struct vxoff_tune_state *st = NULL;
 	char *json = NULL;
-	int r = vxoff_tune_read(ctx, "eth0", VXOFF_TUNE_READ_F_SYSCTLS, &st);
+	int r = vxoff_tune_read(ctx, "vxft0", VXOFF_TUNE_READ_F_SYSCTLS, &st);
 
 	if (r < 0)
 		fail_msg("vxoff_tune_read: %d %s", r, tu_last_error(ctx).msg);
@@ -122,7 +122,7 @@ static struct vxoff_tune_plan *plan_all(struct vxoff_ctx *ctx, uint32_t *nitems)
 	struct vxoff_tune_state *st = NULL;
 	struct vxoff_tune_plan *p = NULL;
 
-	assert_int_equal(vxoff_tune_read(ctx, "eth0", VXOFF_TUNE_READ_F_SYSCTLS, &st), 0);
+	assert_int_equal(vxoff_tune_read(ctx, "vxft0", VXOFF_TUNE_READ_F_SYSCTLS, &st), 0);
 	assert_int_equal(vxoff_tune_plan_empty(&p), 0);
 	for (uint32_t i = 0; i < vxoff_tune_state_count(st); i++) {
 		VXOFF_OUT(vxoff_knob, k);
@@ -169,7 +169,7 @@ static void apply_restore_on(uint32_t ncpus)
 
 	/* queues' RPS/XPS, 4 IRQs, NAPI settings at least */
 	if (n < 12)
-		fail_msg("only %u writable knobs found on the fake eth0", n);
+		fail_msg("only %u writable knobs found on the fake vxft0", n);
 	assert_int_equal(vxoff_tune_apply(f->ctx, p, f->snap, 0), 0);
 	after = state_text(f->ctx);
 	assert_string_not_equal(before, after);
@@ -185,7 +185,7 @@ static void apply_restore_on(uint32_t ncpus)
 		id.index = it.index;
 		id.dev = it.dev;
 		id.key = it.key;
-		assert_int_equal(vxoff_tune_read(f->ctx, "eth0", VXOFF_TUNE_READ_F_SYSCTLS, &st),
+		assert_int_equal(vxoff_tune_read(f->ctx, "vxft0", VXOFF_TUNE_READ_F_SYSCTLS, &st),
 				 0);
 		assert_int_equal(vxoff_tune_state_find(st, &id, &now), 0);
 		if (!vxoff__knob_value_eq(it.kind, now.value, it.target))
@@ -242,7 +242,7 @@ static void test_fault_injection(void **state)
 		e = tu_last_error(f->ctx);
 		snprintf(want, sizeof(want), "write %u failed", k);
 		assert_non_null(strstr(e.msg, want));
-		assert_non_null(strstr(e.msg, " of eth0") ? e.msg : strstr(e.msg, "sysctl"));
+		assert_non_null(strstr(e.msg, " of vxft0") ? e.msg : strstr(e.msg, "sysctl"));
 		now = state_text(f->ctx);
 		assert_same_state(before, now, "after a rollback");
 		free(now);
@@ -268,15 +268,15 @@ static void test_readback_mismatch(void **state)
 	struct fx *f = fx_new(4);
 	char *before = state_text(f->ctx), *now;
 	struct vxoff_tune_plan *p;
-	VXOFF_OPTS(vxoff_knob, a, .kind = VXOFF_KNOB_RPS_CPUS, .index = 0, .dev = "eth0",
+	VXOFF_OPTS(vxoff_knob, a, .kind = VXOFF_KNOB_RPS_CPUS, .index = 0, .dev = "vxft0",
 		   .value = "1");
 	VXOFF_OPTS(vxoff_knob, b, .kind = VXOFF_KNOB_GRO_FLUSH_TIMEOUT, .index = -1,
-		   .dev = "eth0", .value = "30000");
+		   .dev = "vxft0", .value = "30000");
 	struct vxoff_error e;
 	int r;
 
 	(void)state;
-	ft_rewrite(f->ft, "sys/class/net/eth0/gro_flush_timeout", "25000");
+	ft_rewrite(f->ft, "sys/class/net/vxft0/gro_flush_timeout", "25000");
 	assert_int_equal(vxoff_tune_plan_empty(&p), 0);
 	assert_int_equal(vxoff_tune_plan_add(p, &a, "t"), 0);
 	assert_int_equal(vxoff_tune_plan_add(p, &b, "t"), 0);
@@ -287,7 +287,7 @@ static void test_readback_mismatch(void **state)
 	assert_non_null(strstr(e.msg, "25000"));
 	assert_non_null(strstr(e.msg, f->snap));
 	assert_int_equal(access(f->snap, F_OK), 0);
-	ft_rewrite(f->ft, "sys/class/net/eth0/gro_flush_timeout", NULL);
+	ft_rewrite(f->ft, "sys/class/net/vxft0/gro_flush_timeout", NULL);
 	assert_int_equal(vxoff_tune_restore(f->ctx, f->snap, 0, NULL), 0);
 	now = state_text(f->ctx);
 	assert_same_state(before, now, "after restoring a failed rollback");
@@ -295,6 +295,73 @@ static void test_readback_mismatch(void **state)
 	free(before);
 	vxoff_tune_plan_free(p);
 	fx_free(f);
+}
+
+/* The profiles end to end on a fake tree: plan from the system, apply, restore. */
+static void profiles_on(uint32_t ncpus)
+{
+	struct fx *f = fx_new(ncpus);
+	char *before = state_text(f->ctx), *now, app[16];
+
+	snprintf(app, sizeof(app), "%u", ncpus / 2 + 1);
+	for (uint32_t prof = VXOFF_PROFILE_SINGLE_STREAM; prof <= VXOFF_PROFILE_LATENCY; prof++) {
+		VXOFF_OPTS(vxoff_tune_plan_opts, o, .profile = prof, .app_cpus = app);
+		struct vxoff_tune_plan *p = NULL;
+		uint32_t changed = 0, applicable = 0;
+		int r = vxoff_tune_plan_new(f->ctx, "vxft0", &o, &p);
+
+		if (r < 0)
+			fail_msg("%s plan: %d %s", vxoff_profile_name(prof), r,
+				 tu_last_error(f->ctx).msg);
+		for (uint32_t i = 0; i < vxoff_tune_plan_count(p); i++) {
+			VXOFF_OUT(vxoff_plan_item, it);
+
+			assert_int_equal(vxoff_tune_plan_item(p, i, &it), 0);
+			if (!(it.flags & VXOFF_PLAN_F_ADVICE))
+				applicable++;
+			/* single-stream: the IRQs on node 1, not on the application's CPU */
+			if (prof == VXOFF_PROFILE_SINGLE_STREAM &&
+			    it.kind == VXOFF_KNOB_IRQ_AFFINITY) {
+				uint32_t c = (uint32_t)atoi(it.target);
+
+				assert_true(c >= ncpus / 2);
+				assert_int_not_equal(c, ncpus / 2 + 1);
+			}
+		}
+		if (prof == VXOFF_PROFILE_SINGLE_STREAM)
+			assert_true(applicable >= 4); /* the 4 receive IRQs at least */
+		now = state_text(f->ctx);
+		assert_same_state(before, now, "after planning (a plan changes nothing)");
+		free(now);
+		unlink(f->snap);
+		r = vxoff_tune_apply(f->ctx, p, f->snap, 0);
+		if (r < 0) {
+			char *j = NULL;
+
+			vxoff_tune_plan_json(p, VXOFF_JSON_PRETTY, &j);
+			fail_msg("%s apply: %d %s\n%s", vxoff_profile_name(prof), r,
+				 tu_last_error(f->ctx).msg, j);
+		}
+		assert_int_equal(vxoff_tune_restore(f->ctx, f->snap, 0, &changed), 0);
+		now = state_text(f->ctx);
+		assert_same_state(before, now, vxoff_profile_name(prof));
+		free(now);
+		vxoff_tune_plan_free(p);
+	}
+	free(before);
+	fx_free(f);
+}
+
+static void test_profiles_4(void **state)
+{
+	(void)state;
+	profiles_on(4);
+}
+
+static void test_profiles_256(void **state)
+{
+	(void)state;
+	profiles_on(256);
 }
 
 /* ---- kill test ---- */
@@ -392,6 +459,8 @@ int main(void)
 		cmocka_unit_test(test_apply_restore_256),
 		cmocka_unit_test(test_fault_injection),
 		cmocka_unit_test(test_readback_mismatch),
+		cmocka_unit_test(test_profiles_4),
+		cmocka_unit_test(test_profiles_256),
 		cmocka_unit_test(test_kill_random),
 	};
 

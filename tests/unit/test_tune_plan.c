@@ -94,11 +94,11 @@ int __wrap_vxoff__knob_write(struct vxoff_ctx *ctx, const struct vxoff__knob *k)
 		for (uint32_t q = 0; q < n; q++) {
 			char key[16];
 			struct vxoff__knob id = { .kind = VXOFF_KNOB_IRQ_AFFINITY,
-						  .dev = (char *)"eth0", .key = key };
+						  .dev = (char *)"vxft0", .key = key };
 
 			snprintf(key, sizeof(key), "rx-%u", q);
 			if (!store_find(&id))
-				put(VXOFF_KNOB_IRQ_AFFINITY, "eth0", (int32_t)(300 + q), key,
+				put(VXOFF_KNOB_IRQ_AFFINITY, "vxft0", (int32_t)(300 + q), key,
 				    "0-3", 0);
 		}
 	}
@@ -180,7 +180,7 @@ struct fx {
 static struct fx *fx_new(uint32_t ncpus)
 {
 	struct fx *f = calloc(1, sizeof(*f));
-	struct ft_dev eth = { .name = "eth0", .ifindex = 7, .rx_queues = 4, .tx_queues = 4,
+	struct ft_dev eth = { .name = "vxft0", .ifindex = 7, .rx_queues = 4, .tx_queues = 4,
 			      .numa_node = 1, .first_irq = 100 };
 
 	assert_non_null(f);
@@ -207,30 +207,30 @@ static void fx_free(struct fx *f)
 	free(f);
 }
 
-/* A NIC eth0 with 4 queues on node 1 and the knobs a plan looks at. */
+/* A NIC vxft0 with 4 queues on node 1 and the knobs a plan looks at. */
 static void nic_knobs(void)
 {
 	for (int q = 0; q < 4; q++) {
 		char key[16];
 
 		snprintf(key, sizeof(key), "rx-%d", q);
-		put(VXOFF_KNOB_IRQ_AFFINITY, "eth0", 100 + q, key, "0-3", 0);
-		put(VXOFF_KNOB_RPS_CPUS, "eth0", q, NULL, "", 0);
-		put(VXOFF_KNOB_XPS_CPUS, "eth0", q, NULL, "", 0);
+		put(VXOFF_KNOB_IRQ_AFFINITY, "vxft0", 100 + q, key, "0-3", 0);
+		put(VXOFF_KNOB_RPS_CPUS, "vxft0", q, NULL, "", 0);
+		put(VXOFF_KNOB_XPS_CPUS, "vxft0", q, NULL, "", 0);
 	}
-	put(VXOFF_KNOB_CHANNELS, "eth0", -1, "rx", "4", 0);
-	put(VXOFF_KNOB_CHANNELS, "eth0", -1, "tx", "4", 0);
-	put(VXOFF_KNOB_CHANNELS_MAX, "eth0", -1, "rx", "63", VXOFF_KNOB_F_READONLY);
-	put(VXOFF_KNOB_CHANNELS_MAX, "eth0", -1, "tx", "63", VXOFF_KNOB_F_READONLY);
-	put(VXOFF_KNOB_FEATURE, "eth0", -1, "rx-gro", "off", 0);
-	put(VXOFF_KNOB_FEATURE, "eth0", -1, "rx-gro-hw", "off", VXOFF_KNOB_F_FIXED);
-	put(VXOFF_KNOB_MTU, "eth0", -1, NULL, "1500", 0);
-	put(VXOFF_KNOB_RXFH_FIELDS, "eth0", -1, "udp4", "sd", 0);
-	put(VXOFF_KNOB_RXFH_FIELDS, "eth0", -1, "udp6", "sdfn", 0);
-	put(VXOFF_KNOB_COALESCE, "eth0", -1, "adaptive-rx", "on", 0);
-	put(VXOFF_KNOB_COALESCE, "eth0", -1, "rx-usecs", "64", 0);
-	put(VXOFF_KNOB_GRO_FLUSH_TIMEOUT, "eth0", -1, NULL, "20000", 0);
-	put(VXOFF_KNOB_DEFER_HARD_IRQS, "eth0", -1, NULL, "0", 0);
+	put(VXOFF_KNOB_CHANNELS, "vxft0", -1, "rx", "4", 0);
+	put(VXOFF_KNOB_CHANNELS, "vxft0", -1, "tx", "4", 0);
+	put(VXOFF_KNOB_CHANNELS_MAX, "vxft0", -1, "rx", "63", VXOFF_KNOB_F_READONLY);
+	put(VXOFF_KNOB_CHANNELS_MAX, "vxft0", -1, "tx", "63", VXOFF_KNOB_F_READONLY);
+	put(VXOFF_KNOB_FEATURE, "vxft0", -1, "rx-gro", "off", 0);
+	put(VXOFF_KNOB_FEATURE, "vxft0", -1, "rx-gro-hw", "off", VXOFF_KNOB_F_FIXED);
+	put(VXOFF_KNOB_MTU, "vxft0", -1, NULL, "1500", 0);
+	put(VXOFF_KNOB_RXFH_FIELDS, "vxft0", -1, "udp4", "sd", 0);
+	put(VXOFF_KNOB_RXFH_FIELDS, "vxft0", -1, "udp6", "sdfn", 0);
+	put(VXOFF_KNOB_COALESCE, "vxft0", -1, "adaptive-rx", "on", 0);
+	put(VXOFF_KNOB_COALESCE, "vxft0", -1, "rx-usecs", "64", 0);
+	put(VXOFF_KNOB_GRO_FLUSH_TIMEOUT, "vxft0", -1, NULL, "20000", 0);
+	put(VXOFF_KNOB_DEFER_HARD_IRQS, "vxft0", -1, NULL, "0", 0);
 	put(VXOFF_KNOB_MTU, "vx0", -1, NULL, "1450", 0);
 	put(VXOFF_KNOB_FEATURE, "vx0", -1, "rx-gro", "on", 0);
 }
@@ -242,7 +242,7 @@ static int build(struct fx *f, uint32_t profile, const char *app, uint32_t flags
 		   .flags = flags, .underlay_mtu = mtu);
 	struct vxoff__plan_overlay ov = { .name = "vx0", .family = 2 /* AF_INET */,
 					  .port = 4789 };
-	struct vxoff__plan_input in = { .dev = "eth0", .opts = &o, .st = &store,
+	struct vxoff__plan_input in = { .dev = "vxft0", .opts = &o, .st = &store,
 					.topo = f->topo, .dev_node = 1, .max_mtu = 9216,
 					.overlays = &ov, .n_overlays = 1 };
 
@@ -349,7 +349,7 @@ static void single_stream_on(uint32_t ncpus)
 		char key[16];
 
 		snprintf(key, sizeof(key), "rx-%d", q);
-		it = item_of(p, VXOFF_KNOB_IRQ_AFFINITY, "eth0", key, INT32_MIN);
+		it = item_of(p, VXOFF_KNOB_IRQ_AFFINITY, "vxft0", key, INT32_MIN);
 		assert_non_null(it);
 		assert_string_equal(it->current, "0-3");
 		irq_cpu = (uint32_t)atoi(it->k.value);
@@ -360,7 +360,7 @@ static void single_stream_on(uint32_t ncpus)
 		assert_non_null(strstr(it->reason, app));
 	}
 	/* RPS: a third core of the node where there is one; off (already) on 4 CPUs */
-	it = item_of(p, VXOFF_KNOB_RPS_CPUS, "eth0", NULL, 0);
+	it = item_of(p, VXOFF_KNOB_RPS_CPUS, "vxft0", NULL, 0);
 	if (ncpus == 4) {
 		assert_null(it);
 	} else {
@@ -372,10 +372,10 @@ static void single_stream_on(uint32_t ncpus)
 		assert_int_not_equal(rps, irq_cpu);
 		assert_int_not_equal(rps, node1_first);
 	}
-	it = item_of(p, VXOFF_KNOB_FEATURE, "eth0", "rx-gro", INT32_MIN);
+	it = item_of(p, VXOFF_KNOB_FEATURE, "vxft0", "rx-gro", INT32_MIN);
 	assert_non_null(it);
 	assert_string_equal(it->k.value, "on");
-	assert_null(item_of(p, VXOFF_KNOB_FEATURE, "eth0", "rx-gro-hw", INT32_MIN)); /* fixed */
+	assert_null(item_of(p, VXOFF_KNOB_FEATURE, "vxft0", "rx-gro-hw", INT32_MIN)); /* fixed */
 	assert_null(item_of(p, VXOFF_KNOB_FEATURE, "vx0", "rx-gro", INT32_MIN));    /* on */
 	assert_null(item_of(p, VXOFF_KNOB_MTU, NULL, NULL, INT32_MIN));
 	assert_null(item_of(p, VXOFF_KNOB_CHANNELS, NULL, NULL, INT32_MIN));
@@ -383,7 +383,7 @@ static void single_stream_on(uint32_t ncpus)
 
 	/* the plan picks both CPUs itself: on the device's node, different cores */
 	assert_int_equal(build(f, VXOFF_PROFILE_SINGLE_STREAM, NULL, 0, 0, &p), 0);
-	it = item_of(p, VXOFF_KNOB_IRQ_AFFINITY, "eth0", "rx-0", INT32_MIN);
+	it = item_of(p, VXOFF_KNOB_IRQ_AFFINITY, "vxft0", "rx-0", INT32_MIN);
 	assert_non_null(it);
 	assert_int_equal(node_of(f, (uint32_t)atoi(it->k.value)), 1);
 	vxoff_tune_plan_free(p);
@@ -416,11 +416,11 @@ static void test_single_stream_no_irqs(void **state)
 	const struct vxoff__plan_item *it;
 
 	(void)state;
-	put(VXOFF_KNOB_IRQ_AFFINITY, "eth0", -1, NULL, "veth has no IRQs",
+	put(VXOFF_KNOB_IRQ_AFFINITY, "vxft0", -1, NULL, "veth has no IRQs",
 	    VXOFF_KNOB_F_UNSUPPORTED);
-	put(VXOFF_KNOB_RPS_CPUS, "eth0", 0, NULL, "", 0);
+	put(VXOFF_KNOB_RPS_CPUS, "vxft0", 0, NULL, "", 0);
 	assert_int_equal(build(f, VXOFF_PROFILE_SINGLE_STREAM, "2", 0, 0, &p), 0);
-	it = item_of(p, VXOFF_KNOB_RPS_CPUS, "eth0", NULL, 0);
+	it = item_of(p, VXOFF_KNOB_RPS_CPUS, "vxft0", NULL, 0);
 	assert_non_null(it);
 	assert_string_equal(it->k.value, "3");
 	assert_null(item_of(p, VXOFF_KNOB_IRQ_AFFINITY, NULL, NULL, INT32_MIN));
@@ -439,7 +439,7 @@ static void test_single_stream_mtu(void **state)
 	nic_knobs();
 	/* without permission: advice only */
 	assert_int_equal(build(f, VXOFF_PROFILE_SINGLE_STREAM, "2", 0, 9000, &p), 0);
-	it = item_of(p, VXOFF_KNOB_MTU, "eth0", NULL, INT32_MIN);
+	it = item_of(p, VXOFF_KNOB_MTU, "vxft0", NULL, INT32_MIN);
 	assert_non_null(it);
 	assert_true(it->flags & VXOFF_PLAN_F_ADVICE);
 	assert_null(item_of(p, VXOFF_KNOB_MTU, "vx0", NULL, INT32_MIN));
@@ -451,7 +451,7 @@ static void test_single_stream_mtu(void **state)
 		if (p->items[i].k.kind != VXOFF_KNOB_MTU)
 			continue;
 		assert_false(p->items[i].flags & VXOFF_PLAN_F_ADVICE);
-		if (!strcmp(p->items[i].k.dev, "eth0")) {
+		if (!strcmp(p->items[i].k.dev, "vxft0")) {
 			under = i;
 			assert_string_equal(p->items[i].k.value, "9000");
 		} else {
@@ -464,7 +464,7 @@ static void test_single_stream_mtu(void **state)
 	/* beyond the device's maximum: advice, not a change */
 	assert_int_equal(build(f, VXOFF_PROFILE_SINGLE_STREAM, "2", VXOFF_TUNE_ALLOW_MTU, 10000,
 			       &p), 0);
-	it = item_of(p, VXOFF_KNOB_MTU, "eth0", NULL, INT32_MIN);
+	it = item_of(p, VXOFF_KNOB_MTU, "vxft0", NULL, INT32_MIN);
 	assert_non_null(it);
 	assert_true(it->flags & VXOFF_PLAN_F_ADVICE);
 	assert_non_null(strstr(it->reason, "9216"));
@@ -486,14 +486,14 @@ static void many_flow_on(uint32_t ncpus)
 			       &p), 0);
 	assert_diff(p);
 	snprintf(want, sizeof(want), "%u", nq);
-	it = item_of(p, VXOFF_KNOB_CHANNELS, "eth0", "rx", INT32_MIN);
+	it = item_of(p, VXOFF_KNOB_CHANNELS, "vxft0", "rx", INT32_MIN);
 	assert_non_null(it);
 	assert_string_equal(it->k.value, want);
 	assert_int_equal(p->items[0].k.kind, VXOFF_KNOB_CHANNELS); /* first of all */
-	it = item_of(p, VXOFF_KNOB_RXFH_FIELDS, "eth0", "udp4", INT32_MIN);
+	it = item_of(p, VXOFF_KNOB_RXFH_FIELDS, "vxft0", "udp4", INT32_MIN);
 	assert_non_null(it);
 	assert_string_equal(it->k.value, "sdfn");
-	assert_null(item_of(p, VXOFF_KNOB_RXFH_FIELDS, "eth0", "udp6", INT32_MIN));
+	assert_null(item_of(p, VXOFF_KNOB_RXFH_FIELDS, "vxft0", "udp6", INT32_MIN));
 	/* one queue per core: IRQ q and XPS q on the same CPU, every CPU once, node 1 */
 	for (uint32_t q = 0; q < nq; q++) {
 		char key[16];
@@ -501,8 +501,8 @@ static void many_flow_on(uint32_t ncpus)
 		uint32_t c;
 
 		snprintf(key, sizeof(key), "rx-%u", q);
-		it = item_of(p, VXOFF_KNOB_IRQ_AFFINITY, "eth0", key, INT32_MIN);
-		x = item_of(p, VXOFF_KNOB_XPS_CPUS, "eth0", NULL, (int32_t)q);
+		it = item_of(p, VXOFF_KNOB_IRQ_AFFINITY, "vxft0", key, INT32_MIN);
+		x = item_of(p, VXOFF_KNOB_XPS_CPUS, "vxft0", NULL, (int32_t)q);
 		assert_non_null(it);
 		assert_non_null(x);
 		assert_string_equal(it->k.value, x->k.value);
@@ -520,11 +520,11 @@ static void many_flow_on(uint32_t ncpus)
 
 	/* channels not allowed: advice for them, the existing queues still mapped */
 	assert_int_equal(build(f, VXOFF_PROFILE_MANY_FLOW, NULL, 0, 0, &p), 0);
-	it = item_of(p, VXOFF_KNOB_CHANNELS, "eth0", "rx", INT32_MIN);
+	it = item_of(p, VXOFF_KNOB_CHANNELS, "vxft0", "rx", INT32_MIN);
 	assert_non_null(it);
 	assert_true(it->flags & VXOFF_PLAN_F_ADVICE);
-	assert_non_null(item_of(p, VXOFF_KNOB_IRQ_AFFINITY, "eth0", "rx-3", INT32_MIN));
-	assert_null(item_of(p, VXOFF_KNOB_IRQ_AFFINITY, "eth0", "rx-4", INT32_MIN));
+	assert_non_null(item_of(p, VXOFF_KNOB_IRQ_AFFINITY, "vxft0", "rx-3", INT32_MIN));
+	assert_null(item_of(p, VXOFF_KNOB_IRQ_AFFINITY, "vxft0", "rx-4", INT32_MIN));
 	vxoff_tune_plan_free(p);
 	fx_free(f);
 }
@@ -558,14 +558,14 @@ static void test_latency(void **state)
 	put(VXOFF_KNOB_SYSCTL, NULL, -1, "net.core.busy_read", "0", 0);
 	assert_int_equal(build(f, VXOFF_PROFILE_LATENCY, NULL, 0, 0, &p), 0);
 	assert_diff(p);
-	it = item_of(p, VXOFF_KNOB_COALESCE, "eth0", "adaptive-rx", INT32_MIN);
+	it = item_of(p, VXOFF_KNOB_COALESCE, "vxft0", "adaptive-rx", INT32_MIN);
 	assert_non_null(it);
 	assert_string_equal(it->k.value, "off");
-	it = item_of(p, VXOFF_KNOB_COALESCE, "eth0", "rx-usecs", INT32_MIN);
+	it = item_of(p, VXOFF_KNOB_COALESCE, "vxft0", "rx-usecs", INT32_MIN);
 	assert_non_null(it);
 	assert_string_equal(it->k.value, "0");
-	assert_non_null(item_of(p, VXOFF_KNOB_GRO_FLUSH_TIMEOUT, "eth0", NULL, -1));
-	assert_null(item_of(p, VXOFF_KNOB_DEFER_HARD_IRQS, "eth0", NULL, -1)); /* already 0 */
+	assert_non_null(item_of(p, VXOFF_KNOB_GRO_FLUSH_TIMEOUT, "vxft0", NULL, -1));
+	assert_null(item_of(p, VXOFF_KNOB_DEFER_HARD_IRQS, "vxft0", NULL, -1)); /* already 0 */
 	it = item_of(p, VXOFF_KNOB_SYSCTL, NULL, "net.core.busy_read", INT32_MIN);
 	assert_non_null(it);
 	assert_false(it->flags & VXOFF_PLAN_F_ADVICE);
@@ -691,7 +691,7 @@ static void test_plan_json_roundtrip(void **state)
 static void test_plan_add(void **state)
 {
 	struct vxoff_tune_plan *p;
-	VXOFF_OPTS(vxoff_knob, k, .kind = VXOFF_KNOB_RPS_CPUS, .index = 0, .dev = "eth0",
+	VXOFF_OPTS(vxoff_knob, k, .kind = VXOFF_KNOB_RPS_CPUS, .index = 0, .dev = "vxft0",
 		   .value = "1");
 	VXOFF_OUT(vxoff_plan_item, it);
 
@@ -730,14 +730,14 @@ static struct vxoff_tune_plan *hand_plan(void)
 		const char *dev, *key, *value;
 	} items[] = {
 		{ VXOFF_KNOB_SYSCTL, -1, NULL, "net.ipv4.tcp_rmem", "4096 131072 33554432" },
-		{ VXOFF_KNOB_RPS_CPUS, 1, "eth0", NULL, "2" },
-		{ VXOFF_KNOB_IRQ_AFFINITY, 101, "eth0", "rx-1", "1" },
-		{ VXOFF_KNOB_GRO_FLUSH_TIMEOUT, -1, "eth0", NULL, "0" },
-		{ VXOFF_KNOB_FEATURE, -1, "eth0", "rx-gro", "on" },
-		{ VXOFF_KNOB_MTU, -1, "eth0", NULL, "9000" },
+		{ VXOFF_KNOB_RPS_CPUS, 1, "vxft0", NULL, "2" },
+		{ VXOFF_KNOB_IRQ_AFFINITY, 101, "vxft0", "rx-1", "1" },
+		{ VXOFF_KNOB_GRO_FLUSH_TIMEOUT, -1, "vxft0", NULL, "0" },
+		{ VXOFF_KNOB_FEATURE, -1, "vxft0", "rx-gro", "on" },
+		{ VXOFF_KNOB_MTU, -1, "vxft0", NULL, "9000" },
 		{ VXOFF_KNOB_MTU, -1, "vx0", NULL, "8950" },
-		{ VXOFF_KNOB_RXFH_FIELDS, -1, "eth0", "udp4", "sdfn" },
-		{ VXOFF_KNOB_CHANNELS, -1, "eth0", "rx", "2" },
+		{ VXOFF_KNOB_RXFH_FIELDS, -1, "vxft0", "udp4", "sdfn" },
+		{ VXOFF_KNOB_CHANNELS, -1, "vxft0", "rx", "2" },
 	};
 
 	assert_int_equal(vxoff_tune_plan_empty(&p), 0);
@@ -845,10 +845,10 @@ static void test_apply_irq_after_channels(void **state)
 	struct vxoff_tune_plan *p;
 	char snap[128];
 	bool seen = false;
-	VXOFF_OPTS(vxoff_knob, ch, .kind = VXOFF_KNOB_CHANNELS, .index = -1, .dev = "eth0",
+	VXOFF_OPTS(vxoff_knob, ch, .kind = VXOFF_KNOB_CHANNELS, .index = -1, .dev = "vxft0",
 		   .key = "rx", .value = "6");
 	VXOFF_OPTS(vxoff_knob, irq, .kind = VXOFF_KNOB_IRQ_AFFINITY, .index = 101,
-		   .dev = "eth0", .key = "rx-1", .value = "2");
+		   .dev = "vxft0", .key = "rx-1", .value = "2");
 
 	(void)state;
 	nic_knobs();
@@ -915,32 +915,32 @@ static void test_snapshot_bad_files(void **state)
 	assert_non_null(strstr(e.msg, "newer"));
 	at[strlen("vxoff-tune-snapshot/")] = '1';
 	/* another device: one not in the namespace, one renumbered (recreated) */
-	at = strstr(text, "\"device\": \"eth0\"");
+	at = strstr(text, "\"device\": \"vxft0\"");
 	assert_non_null(at);
-	memcpy(at, "\"device\": \"eth9\"", strlen("\"device\": \"eth9\""));
+	memcpy(at, "\"device\": \"vxft9\"", strlen("\"device\": \"vxft9\""));
 	write_text(snap, text);
 	assert_int_equal(vxoff_tune_restore(f->ctx, snap, 0, NULL), -EINVAL);
 	e = tu_last_error(f->ctx);
-	assert_non_null(strstr(e.msg, "eth9"));
-	memcpy(at, "\"device\": \"eth0\"", strlen("\"device\": \"eth0\""));
+	assert_non_null(strstr(e.msg, "vxft9"));
+	memcpy(at, "\"device\": \"vxft0\"", strlen("\"device\": \"vxft0\""));
 	write_text(snap, text);
-	ft_write(f->ft, "sys/class/net/eth0/ifindex", "70");
+	ft_write(f->ft, "sys/class/net/vxft0/ifindex", "70");
 	assert_int_equal(vxoff_tune_restore(f->ctx, snap, 0, NULL), -EINVAL);
 	e = tu_last_error(f->ctx);
 	assert_non_null(strstr(e.msg, "ifindex"));
-	ft_write(f->ft, "sys/class/net/eth0/ifindex", "7");
+	ft_write(f->ft, "sys/class/net/vxft0/ifindex", "7");
 	/* expected device and namespace of the internal loader */
 	{
 		struct vxoff__snapshot s;
 
-		assert_int_equal(vxoff__snapshot_load(f->ctx, snap, "eth1", NULL, &s), -EINVAL);
+		assert_int_equal(vxoff__snapshot_load(f->ctx, snap, "vxft1", NULL, &s), -EINVAL);
 		e = tu_last_error(f->ctx);
-		assert_non_null(strstr(e.msg, "eth1"));
-		assert_int_equal(vxoff__snapshot_load(f->ctx, snap, "eth0", "other-ns", &s),
+		assert_non_null(strstr(e.msg, "vxft1"));
+		assert_int_equal(vxoff__snapshot_load(f->ctx, snap, "vxft0", "other-ns", &s),
 				 -EINVAL);
 		e = tu_last_error(f->ctx);
 		assert_non_null(strstr(e.msg, "other-ns"));
-		assert_int_equal(vxoff__snapshot_load(f->ctx, snap, "eth0", NULL, &s), 0);
+		assert_int_equal(vxoff__snapshot_load(f->ctx, snap, "vxft0", NULL, &s), 0);
 		vxoff__snapshot_clear(&s);
 	}
 	assert_int_equal(nwrites, 0);
