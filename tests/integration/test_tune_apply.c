@@ -1,0 +1,335 @@
+/* SPDX-License-Identifier: LGPL-2.1-only OR BSD-2-Clause */
+/*
+ * Tune as root on a veth pair (2 queues each side) with a VXLAN device on top, in throwaway
+ * namespaces: a profile applied then restored leaves every knob as it was (the full
+ * vxoff_tune_read state of the underlay and the overlay compared), through the API and
+ * through the vxoff binary ($VXOFF_CLI, set by ctest). Skips (77) with the reason when root,
+ * ip, ethtool or vxlan is missing.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+
+#include <vxoff/vxoff.h>
+
+#include "nstest.h"
+
+static struct {
+	const char *skip;
+	const char *cli;
+	char ns[64], peer[64];
+	char dir[64];
+	struct vxoff_ctx *ctx;
+} g;
+
+#define SKIP_IF_NEEDED()                                                                           \
+	do {                                                                                       \
+		if (g.skip) {                                                                      \
+			print_message("SKIP: %s\n", g.skip);                                       \
+			skip();                                                                    \
+		}                                                                                  \
+	} while (0)
+
+static int group_setup(void **state)
+{
+	static char why[512];
+	VXOFF_OPTS(vxoff_ctx_opts, o);
+	struct nt_run r;
+
+	(void)state;
+	g.cli = getenv("VXOFF_CLI");
+	g.skip = nt_precondition();
+	if (g.skip)
+		return 0;
+	if (nt_ns_create("tune", g.ns) < 0 || nt_ns_create("tunepeer", g.peer) < 0) {
+		g.skip = "could not create a network namespace (ip netns add failed)";
+		return 0;
+	}
+	if (nt_sh_quiet("ip -n %s link add va numtxqueues 2 numrxqueues 2 type veth peer name vb "
+			"netns %s numtxqueues 2 numrxqueues 2", g.ns, g.peer) ||
+	    nt_sh_quiet("ip -n %s addr add 198.18.0.1/30 dev va", g.ns) ||
+	    nt_sh_quiet("ip -n %s addr add 198.18.0.2/30 dev vb", g.peer) ||
+	    nt_sh_quiet("ip -n %s link set va up", g.ns) ||
+	    nt_sh_quiet("ip -n %s link set vb up", g.peer))
+		return -1;
+	if (nt_sh(&r, "ip -n %s link add xa type vxlan id 42 local 198.18.0.1 remote 198.18.0.2 "
+		  "dstport 4789 dev va", g.ns) != 0) {
+		snprintf(why, sizeof(why), "no VXLAN support in this kernel (vxlan module?): %s",
+			 r.err);
+		why[strcspn(why, "\n")] = '\0';
+		nt_run_free(&r);
+		g.skip = why;
+		return 0;
+	}
+	nt_run_free(&r);
+	if (nt_sh_quiet("ip -n %s link set xa mtu 1450 up", g.ns))
+		return -1;
+	o.netns = g.ns;
+	if (vxoff_ctx_new(&o, &g.ctx) < 0)
+		return -1;
+	snprintf(g.dir, sizeof(g.dir), "/tmp/vxoff-t%d-tune-XXXXXX", (int)getpid());
+	return mkdtemp(g.dir) ? 0 : -1;
+}
+
+static int group_teardown(void **state)
+{
+	int rc = 0;
+	char cmd[128];
+
+	(void)state;
+	vxoff_ctx_free(g.ctx);
+	g.ctx = NULL;
+	if (g.dir[0]) {
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", g.dir);
+		rc |= system(cmd) != 0;
+	}
+	for (char *ns = g.ns; ns; ns = ns == g.ns ? g.peer : NULL) {
+		if (!ns[0])
+			continue;
+		nt_ns_delete(ns);
+		if (nt_ns_listed(ns)) {
+			fprintf(stderr, "teardown: %s still listed by ip netns list\n", ns);
+			rc = -1;
+		}
+		ns[0] = '\0';
+	}
+	return rc ? -1 : 0;
+}
+
+static const char *last_msg(void)
+{
+	VXOFF_OUT(vxoff_error, e);
+
+	vxoff_ctx_last_error(g.ctx, &e);
+	return e.msg ? e.msg : "(no message)";
+}
+
+/* Every knob of va and xa, and the namespace's sysctls, as JSON text. */
+static char *state_of_all(void)
+{
+	char *out = NULL, *a = NULL, *b = NULL;
+	struct vxoff_tune_state *st = NULL;
+
+	if (vxoff_tune_read(g.ctx, "va", VXOFF_TUNE_READ_F_SYSCTLS, &st) < 0)
+		fail_msg("reading va: %s", last_msg());
+	assert_int_equal(vxoff_tune_state_json(st, VXOFF_JSON_PRETTY, &a), 0);
+	vxoff_tune_state_free(st);
+	st = NULL;
+	if (vxoff_tune_read(g.ctx, "xa", 0, &st) < 0)
+		fail_msg("reading xa: %s", last_msg());
+	assert_int_equal(vxoff_tune_state_json(st, VXOFF_JSON_PRETTY, &b), 0);
+	vxoff_tune_state_free(st);
+	assert_true(asprintf(&out, "%s\n%s", a, b) > 0);
+	vxoff_free(a);
+	vxoff_free(b);
+	return out;
+}
+
+static void assert_same(const char *before, const char *now, const char *when)
+{
+	if (strcmp(before, now) != 0)
+		fail_msg("%s: the state differs.\nbefore:\n%s\nnow:\n%s", when, before, now);
+}
+
+static uint32_t applicable(const struct vxoff_tune_plan *p)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < vxoff_tune_plan_count(p); i++) {
+		VXOFF_OUT(vxoff_plan_item, it);
+
+		assert_int_equal(vxoff_tune_plan_item(p, i, &it), 0);
+		if (!(it.flags & VXOFF_PLAN_F_ADVICE))
+			n++;
+	}
+	return n;
+}
+
+static void api_round(uint32_t profile, uint32_t flags, uint32_t mtu, const char *name)
+{
+	VXOFF_OPTS(vxoff_tune_plan_opts, o, .profile = profile, .app_cpus = "0", .flags = flags,
+		   .underlay_mtu = mtu);
+	struct vxoff_tune_plan *p = NULL;
+	char *before = state_of_all(), *during, *after, snap[128];
+	uint32_t changed = 0, n;
+	int r;
+
+	snprintf(snap, sizeof(snap), "%s/%s.json", g.dir, name);
+	r = vxoff_tune_plan_new(g.ctx, "va", &o, &p);
+	if (r < 0)
+		fail_msg("%s plan: %d %s", name, r, last_msg());
+	n = applicable(p);
+	print_message("%s: %u items, %u to apply\n", name, vxoff_tune_plan_count(p), n);
+	assert_true(n > 0);
+	during = state_of_all();
+	assert_same(before, during, "after planning (a plan changes nothing)");
+	free(during);
+	r = vxoff_tune_apply(g.ctx, p, snap, 0);
+	if (r < 0)
+		fail_msg("%s apply: %d %s", name, r, last_msg());
+	during = state_of_all();
+	assert_string_not_equal(before, during);
+	free(during);
+	r = vxoff_tune_restore(g.ctx, snap, 0, &changed);
+	if (r < 0)
+		fail_msg("%s restore: %d %s", name, r, last_msg());
+	assert_true(changed > 0);
+	after = state_of_all();
+	assert_same(before, after, name);
+	/* idempotent */
+	assert_int_equal(vxoff_tune_restore(g.ctx, snap, VXOFF_TUNE_RESTORE_F_REMOVE, &changed),
+			 0);
+	assert_int_equal(changed, 0);
+	free(after);
+	free(before);
+	vxoff_tune_plan_free(p);
+}
+
+static void test_api_single_stream(void **state)
+{
+	(void)state;
+	SKIP_IF_NEEDED();
+	api_round(VXOFF_PROFILE_SINGLE_STREAM, 0, 0, "single-stream");
+}
+
+static void test_api_single_stream_jumbo(void **state)
+{
+	(void)state;
+	SKIP_IF_NEEDED();
+	api_round(VXOFF_PROFILE_SINGLE_STREAM, VXOFF_TUNE_ALLOW_MTU, 9000, "single-stream-mtu");
+}
+
+static void test_api_many_flow(void **state)
+{
+	(void)state;
+	SKIP_IF_NEEDED();
+	api_round(VXOFF_PROFILE_MANY_FLOW, VXOFF_TUNE_ALLOW_CHANNELS, 0, "many-flow");
+}
+
+static void test_api_latency(void **state)
+{
+	(void)state;
+	SKIP_IF_NEEDED();
+	/* a deferred GRO flush for the profile to take away (busy polling is global: advice) */
+	assert_int_equal(nt_sh_quiet("ip netns exec %s sh -c "
+				     "'echo 20000 > /sys/class/net/va/gro_flush_timeout'", g.ns),
+			 0);
+	api_round(VXOFF_PROFILE_LATENCY, 0, 0, "latency");
+}
+
+static void test_bad_input(void **state)
+{
+	VXOFF_OPTS(vxoff_tune_plan_opts, o, .profile = VXOFF_PROFILE_SINGLE_STREAM,
+		   .app_cpus = "4095");
+	struct vxoff_tune_plan *p = NULL;
+	char *before, *after;
+
+	(void)state;
+	SKIP_IF_NEEDED();
+	before = state_of_all();
+	assert_int_equal(vxoff_tune_plan_new(g.ctx, "va", &o, &p), -EINVAL);
+	assert_non_null(strstr(last_msg(), "CPU 4095"));
+	o.profile = 42;
+	assert_int_equal(vxoff_tune_plan_new(g.ctx, "va", &o, &p), -EINVAL);
+	assert_non_null(strstr(last_msg(), "profile"));
+	assert_null(p);
+	after = state_of_all();
+	assert_same(before, after, "after refused plans");
+	free(after);
+	free(before);
+}
+
+/* ---- the CLI ---- */
+
+static void test_cli(void **state)
+{
+	struct nt_run r;
+	char snap[128], *before, *after;
+	struct json_object *j;
+
+	(void)state;
+	SKIP_IF_NEEDED();
+	if (!g.cli || access(g.cli, X_OK) != 0) {
+		print_message("SKIP: VXOFF_CLI does not name the vxoff binary (run through "
+			      "ctest)\n");
+		skip();
+	}
+	snprintf(snap, sizeof(snap), "%s/cli.json", g.dir);
+	before = state_of_all();
+	assert_int_equal(nt_sh(&r, "%s tune -n %s show va", g.cli, g.ns), 0);
+	assert_true(nt_contains(r.out, "rps_cpus va rx-0"));
+	nt_run_free(&r);
+	assert_int_equal(nt_sh(&r, "%s tune -n %s -j plan va --profile single-stream "
+			       "--app-cpus 0", g.cli, g.ns), 0);
+	j = json_tokener_parse(r.out);
+	assert_non_null(j);
+	assert_string_equal(nt_get_str(j, "schema"), "vxoff-tune-plan/1");
+	json_object_put(j);
+	nt_run_free(&r);
+	assert_int_equal(nt_sh(&r, "%s tune -n %s plan va --profile single-stream --app-cpus 0",
+			       g.cli, g.ns), 0);
+	assert_true(nt_contains(r.out, "CURRENT"));
+	assert_true(nt_contains(r.out, "REASON"));
+	nt_run_free(&r);
+	/* bad input: exit 1 or 2 with the reason, nothing changed */
+	assert_int_equal(nt_sh(&r, "%s tune -n %s plan va --profile fastest", g.cli, g.ns), 2);
+	assert_true(nt_contains(r.err, "fastest"));
+	nt_run_free(&r);
+	assert_int_equal(nt_sh(&r, "%s tune -n %s plan va --profile single-stream "
+			       "--app-cpus 9999", g.cli, g.ns), 1);
+	assert_true(nt_contains(r.err, "CPU 9999"));
+	nt_run_free(&r);
+	/* apply, restore */
+	if (nt_sh(&r, "%s tune -n %s apply va --profile single-stream --app-cpus 0 "
+		  "--snapshot %s", g.cli, g.ns, snap) != 0)
+		fail_msg("vxoff tune apply: %s%s", r.out, r.err);
+	assert_true(nt_contains(r.out, "restore"));
+	nt_run_free(&r);
+	after = state_of_all();
+	assert_string_not_equal(before, after);
+	free(after);
+	assert_int_equal(nt_sh(&r, "%s tune -n %s apply va --profile single-stream "
+			       "--snapshot %s", g.cli, g.ns, snap), 1); /* exists */
+	nt_run_free(&r);
+	if (nt_sh(&r, "%s tune -n %s -j restore %s", g.cli, g.ns, snap) != 0)
+		fail_msg("vxoff tune restore: %s%s", r.out, r.err);
+	j = json_tokener_parse(r.out);
+	assert_non_null(j);
+	assert_string_equal(nt_get_str(j, "schema"), "vxoff-tune-restore/1");
+	json_object_put(j);
+	nt_run_free(&r);
+	after = state_of_all();
+	assert_same(before, after, "after vxoff tune restore");
+	free(after);
+	/* the snapshot names its namespace: restoring it elsewhere is refused */
+	assert_int_equal(nt_sh(&r, "%s tune restore %s", g.cli, snap), 1);
+	assert_true(nt_contains(r.err, g.ns));
+	nt_run_free(&r);
+	free(before);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_api_single_stream),
+		cmocka_unit_test(test_api_single_stream_jumbo),
+		cmocka_unit_test(test_api_many_flow),
+		cmocka_unit_test(test_api_latency),
+		cmocka_unit_test(test_bad_input),
+		cmocka_unit_test(test_cli),
+	};
+	int rc = cmocka_run_group_tests(tests, group_setup, group_teardown);
+
+	if (g.skip) {
+		printf("SKIP: %s\n", g.skip);
+		return 77;
+	}
+	return rc;
+}
