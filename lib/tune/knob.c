@@ -452,7 +452,7 @@ int vxoff_tune_state_json(const struct vxoff_tune_state *st, uint32_t flags, cha
 	struct json_object *root, *arr;
 	const char *s;
 	char *out;
-	int r = -ENOMEM;
+	int r = -ENOMEM, jflags;
 
 	if (!st || !ret || (flags & ~VXOFF_JSON_PRETTY))
 		return -EINVAL;
@@ -473,10 +473,11 @@ int vxoff_tune_state_json(const struct vxoff_tune_state *st, uint32_t flags, cha
 			goto out;
 		}
 	}
-	s = json_object_to_json_string_ext(root, flags & VXOFF_JSON_PRETTY
-							 ? JSON_C_TO_STRING_PRETTY |
-								   JSON_C_TO_STRING_SPACED
-							 : JSON_C_TO_STRING_PLAIN);
+	/* "vxoff-tune-state/1", not "vxoff-tune-state\/1" */
+	jflags = JSON_C_TO_STRING_NOSLASHESCAPE |
+		 (flags & VXOFF_JSON_PRETTY ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED
+					    : JSON_C_TO_STRING_PLAIN);
+	s = json_object_to_json_string_ext(root, jflags);
 	out = s ? strdup(s) : NULL;
 	if (out) {
 		*ret = out;

@@ -711,43 +711,35 @@ out:
 
 static int read_napis(struct reader *rd)
 {
-	uint32_t n = rd->di ? vxoff_devinfo_queue_count(rd->di) : 0, *seen = NULL, nseen = 0,
-		 cap = 0;
-	char why[160];
-	int r = 0;
+	uint32_t *ids = NULL, n = 0;
+	char why[256];
+	int r = -EOPNOTSUPP;
 
-	for (uint32_t i = 0; i < n; i++) {
-		VXOFF_OUT(vxoff_queue_info, q);
-		bool dup = false;
-		uint32_t *v;
+	if (rd->di) {
+		VXOFF_OUT(vxoff_link_info, l);
 
-		if (vxoff_devinfo_queue(rd->di, i, &q) < 0 || !(q.present & VXOFF_QUEUE_HAS_NAPI))
-			continue;
-		for (uint32_t s = 0; s < nseen; s++)
-			dup |= seen[s] == q.napi_id;
-		if (dup)
-			continue;
-		v = vxoff__grow(seen, &cap, nseen, sizeof(*v));
-		if (!v) {
-			r = -ENOMEM;
-			break;
-		}
-		seen = v;
-		seen[nseen++] = q.napi_id;
-		if ((r = add_read(rd, VXOFF_KNOB_NAPI_THREADED, (int32_t)q.napi_id, NULL, 0)) < 0 ||
-		    (r = add_read(rd, VXOFF_KNOB_GRO_FLUSH_TIMEOUT, (int32_t)q.napi_id, NULL, 0)) <
-			    0 ||
-		    (r = add_read(rd, VXOFF_KNOB_DEFER_HARD_IRQS, (int32_t)q.napi_id, NULL, 0)) < 0)
-			break;
+		r = vxoff_devinfo_link(rd->di, &l);
+		if (r == 0)
+			r = vxoff__napi_list(rd->ctx, rd->dev, l.ifindex, &ids, &n);
 	}
-	free(seen);
-	if (r < 0 || nseen)
+	if (r == -ENOMEM)
 		return r;
-	snprintf(why, sizeof(why),
-		 "%s lists no NAPI instances%s", rd->dev,
-		 !strcmp(rd->kind, "veth") ? " (veth has them only with GRO or XDP on)"
-					   : " (or this kernel cannot list them: netdev netlink "
-					     "6.8+)");
+	for (uint32_t i = 0; i < n && r >= 0; i++) {
+		if ((r = add_read(rd, VXOFF_KNOB_NAPI_THREADED, (int32_t)ids[i], NULL, 0)) < 0 ||
+		    (r = add_read(rd, VXOFF_KNOB_GRO_FLUSH_TIMEOUT, (int32_t)ids[i], NULL, 0)) < 0)
+			break;
+		r = add_read(rd, VXOFF_KNOB_DEFER_HARD_IRQS, (int32_t)ids[i], NULL, 0);
+	}
+	free(ids);
+	if (n || r == -ENOMEM) /* listed (r: add_read's -ENOMEM or -ENODEV), or out of memory */
+		return r;
+	if (r < 0 && vxoff__last_msg(rd->ctx))
+		snprintf(why, sizeof(why), "no NAPI list: %s", vxoff__last_msg(rd->ctx));
+	else
+		snprintf(why, sizeof(why), "%s has no NAPI instances%s", rd->dev,
+			 !strcmp(rd->kind, "veth") ? " (veth has them only with GRO or XDP on)"
+						   : "");
+	vxoff__err_clear(rd->ctx);
 	return add_unsupported(rd, VXOFF_KNOB_NAPI_THREADED, -1, NULL, why);
 }
 

@@ -206,6 +206,9 @@ int vxoff__knob_read_fs(struct vxoff_ctx *ctx, const struct vxoff__knob *k, char
 int vxoff__knob_read_nl(struct vxoff_ctx *ctx, const struct vxoff__knob *k, char **value);
 /* True for a sysctl that a network namespace owns (writable per namespace). */
 bool vxoff__sysctl_is_netns(const char *name);
+/* NAPI ids of a device (netdev NAPI_GET dump); *ids heap. -EOPNOTSUPP before 6.8. */
+int vxoff__napi_list(struct vxoff_ctx *ctx, const char *dev, uint32_t ifindex, uint32_t **ids,
+		     uint32_t *n);
 /* vxoff__queue_irq() from /proc/interrupts alone (driver naming, the device's MSI vectors). */
 int vxoff__queue_irq_procfs(struct vxoff_ctx *ctx, const char *dev, const char *key,
 			    uint32_t *irq);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -43,6 +44,7 @@ struct fs_job {
 	int werr;	  /* -errno of the write */
 	const char *dev;  /* sysfs: the device directory must exist (else -ENODEV) */
 	mode_t mode;	  /* st_mode of the file */
+	bool private_sysfs; /* sysroot is the core's own read-only mount in a helper thread */
 };
 
 static int fs_do(struct fs_job *j, const char *root)
@@ -90,6 +92,23 @@ static int fs_do(struct fs_job *j, const char *root)
 
 static int fs_sys_cb(void *arg, const char *sysroot)
 {
+	struct fs_job *j = arg;
+
+	/*
+	 * Inside another namespace the core mounts a fresh sysfs read-only in the helper
+	 * thread's private mount namespace (the probe only reads). A write makes that private
+	 * mount writable first: the mount and the thread are gone when the call returns.
+	 */
+	if (j->text && j->private_sysfs) {
+		unsigned long fl = MS_REMOUNT | MS_NOSUID | MS_NODEV | MS_NOEXEC;
+
+		/* the mount, then its superblock: both were made read-only by that mount */
+		if (mount(NULL, sysroot, NULL, fl | MS_BIND, NULL) < 0 ||
+		    mount(NULL, sysroot, NULL, fl, NULL) < 0) {
+			j->werr = -errno;
+			return 0;
+		}
+	}
 	return fs_do(arg, sysroot);
 }
 
@@ -107,6 +126,7 @@ static int fs_run(struct vxoff_ctx *ctx, enum fs_root root, struct fs_job *j)
 	j->len = -ENOENT;
 	switch (root) {
 	case FS_SYS:
+		j->private_sysfs = vxoff__ctx_netns_fd(ctx) >= 0 && !vxoff__ctx_sysfs_overridden(ctx);
 		return vxoff__with_sysfs(ctx, fs_sys_cb, j);
 	case FS_PROC_NET:
 		j->root = vxoff__ctx_procfs_root(ctx);
@@ -483,6 +503,66 @@ static int napi_value(struct vxoff_ctx *ctx, const struct vxoff__knob *k, const 
 	}
 	*value = strdup(buf);
 	return *value ? 0 : -ENOMEM;
+}
+
+struct napi_ids {
+	uint16_t family;
+	uint32_t *ids;
+	uint32_t n, cap;
+};
+
+static int napi_id_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[VXOFF_NETDEV_A_NAPI_MAX + 1];
+	struct napi_ids *l = data;
+	uint32_t id, *v;
+
+	if (nlh->nlmsg_type != l->family)
+		return 0;
+	if (vxoff__attr_parse_msg(nlh, GENL_HDRLEN, tb, VXOFF_NETDEV_A_NAPI_MAX) < 0 ||
+	    !tb[NETDEV_A_NAPI_ID] || vxoff__attr_u32(tb[NETDEV_A_NAPI_ID], &id) < 0)
+		return -EPROTO;
+	v = vxoff__grow(l->ids, &l->cap, l->n, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	l->ids = v;
+	l->ids[l->n++] = id;
+	return 0;
+}
+
+static void napi_id_reset(void *data)
+{
+	((struct napi_ids *)data)->n = 0;
+}
+
+int vxoff__napi_list(struct vxoff_ctx *ctx, const char *dev, uint32_t ifindex, uint32_t **ids,
+		     uint32_t *n)
+{
+	struct vxoff__knob k = { .kind = VXOFF_KNOB_NAPI_THREADED, .index = -1,
+				 .dev = (char *)dev };
+	union vxoff__req_buf rb = { .buf = { 0 } };
+	struct napi_ids l = { 0 };
+	struct vxoff__nl_handler h = { .msg = napi_id_cb, .reset = napi_id_reset, .data = &l };
+	struct nlmsghdr *nlh;
+	char what[96];
+	int r;
+
+	r = napi_family(ctx, &k, NETDEV_CMD_NAPI_GET, &l.family);
+	if (r < 0)
+		return r;
+	/* virtual devices link no queue to its NAPI: list the device's NAPIs themselves */
+	nlh = vxoff__genl_put(rb.buf, l.family, NETDEV_CMD_NAPI_GET, NETDEV_FAMILY_VERSION,
+			      NLM_F_DUMP);
+	mnl_attr_put_u32(nlh, NETDEV_A_NAPI_IFINDEX, ifindex);
+	snprintf(what, sizeof(what), "netdev NAPI_GET dump of %s", dev);
+	r = vxoff__nl_request(ctx, VXOFF__NL_GENL, nlh, &h, what);
+	if (r < 0) {
+		free(l.ids);
+		return r;
+	}
+	*ids = l.ids;
+	*n = l.n;
+	return 0;
 }
 
 static bool per_napi(const struct vxoff__knob *k)

@@ -166,7 +166,7 @@ static void test_state_accessors(void **state)
 	id.key = NULL;
 	assert_int_equal(vxoff_tune_state_find(st, &id, &out), -ENOENT);
 	assert_int_equal(vxoff_tune_state_json(st, 0, &json), 0);
-	assert_non_null(strstr(json, "\"schema\":\"vxoff-tune-state\\/1\""));
+	assert_non_null(strstr(json, "\"schema\":\"vxoff-tune-state/1\""));
 	assert_non_null(strstr(json, "\"kind\":\"irq_affinity\""));
 	vxoff_free(json);
 	assert_int_equal(vxoff_tune_state_count(NULL), 0);
