@@ -83,7 +83,8 @@ struct test {
 	int queue[VXOFF_BENCH_MAX_STREAMS];
 	uint32_t nqueue;
 	atomic_uint_fast64_t end_ns; /* expected end, for busy replies */
-	atomic_bool done;
+	atomic_bool over;	  /* the client has (or is about to have) its last message */
+	atomic_bool done;	  /* the thread has freed everything of the test */
 };
 
 /* ---- fds and log ---- */
@@ -455,9 +456,13 @@ static void send_err(struct test *t, uint32_t code, const char *text)
 
 static void send_abort(struct test *t, const char *reason)
 {
-	size_t len;
+	size_t len = 0;
+	uint8_t *f = vxoff__bench_encode_abort(reason, &len);
 
-	send_frame(t, vxoff__bench_encode_abort(reason, &len), &len, 1000);
+	/* no stop fd: stopping is often the reason, and the client must still learn it */
+	if (f)
+		vxoff__bench_write_all(t->ctl, f, len, after_ms(1000), -1);
+	free(f);
 }
 
 struct sock_args {
@@ -883,6 +888,8 @@ static int exchange_results(struct test *t, struct test_state *st)
 	free(pl);
 	if (r < 0 || type != VXOFF__BENCH_MSG_DONE)
 		return r < 0 ? r : -EPROTO;
+	/* before our DONE: a client that connects again right after it finds us free */
+	atomic_store(&t->over, true);
 	return send_frame(t, vxoff__bench_encode_done(&len), &len, VXOFF__BENCH_IDLE_MS);
 }
 
@@ -954,6 +961,9 @@ static int run_test(struct test *t, struct test_state *st)
 	free(pl);
 	if (r < 0)
 		return r;
+	/* busy replies say when this test should be over */
+	atomic_store(&t->end_ns, vxoff__mono_ns() + ((uint64_t)st->p.omit_ms + st->p.duration_ms +
+						     500u) * 1000000ull);
 	{
 		struct vxoff__data_cfg cfg = {
 			.params = &st->p,
@@ -1003,6 +1013,7 @@ static void *test_main(void *arg)
 			st->fds[i] = -1;
 		r = run_test(t, st);
 	}
+	atomic_store(&t->over, true);
 	if (r == -ECANCELED) {
 		send_abort(t, "the server is stopping");
 		atomic_fetch_add(&srv->aborted, 1);
@@ -1129,6 +1140,11 @@ static bool classify(struct vxoff_bench_server *srv, struct pending *pc)
 	uint32_t maxf = 0;
 	int r;
 
+	if (t && atomic_load(&t->over) && !(srv->flags & VXOFF_BENCH_SERVER_F_ONCE)) {
+		/* the last test is only cleaning up: wait for it rather than refuse */
+		test_free(srv, t);
+		srv->test = t = NULL;
+	}
 	if (t) {
 		bool routed = false;
 

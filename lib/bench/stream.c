@@ -339,7 +339,7 @@ static void tcp_recv_loop(struct stream *s)
 		stream_fail(s, -ENOMEM, "receive buffer");
 		return;
 	}
-	for (;;) {
+	while (!stopping(s)) {
 		ssize_t n = recv(s->fd, buf, cap, 0);
 
 		if (n > 0) {
@@ -365,7 +365,8 @@ static void tcp_recv_loop(struct stream *s)
 static void udp_send_loop(struct stream *s)
 {
 	struct vxoff__data *d = s->d;
-	uint8_t *buf = calloc(1, d->len);
+	/* never smaller than the header, whatever the peer's parameters said */
+	uint8_t *buf = calloc(1, d->len > VXOFF__BENCH_UDP_HDR ? d->len : VXOFF__BENCH_UDP_HDR);
 	uint64_t seq = 0, sent = 0, t0 = d->start_ns;
 
 	if (!buf) {
@@ -378,7 +379,8 @@ static void udp_send_loop(struct stream *s)
 		pace(s, sent, t0);
 		put_be64(buf, seq);
 		put_be64(buf + 8, vxoff__mono_ns());
-		n = send(s->fd, buf, d->len, MSG_NOSIGNAL);
+		n = send(s->fd, buf, d->len > VXOFF__BENCH_UDP_HDR ? d->len : VXOFF__BENCH_UDP_HDR,
+			 MSG_NOSIGNAL);
 		if (n < 0) {
 			/* a full queue or an ICMP error of an earlier datagram: not fatal */
 			if (errno == EINTR || errno == EAGAIN || errno == ENOBUFS ||
@@ -415,7 +417,7 @@ static void udp_recv_loop(struct stream *s)
 		stream_fail(s, -ENOMEM, "datagram buffer");
 		return;
 	}
-	for (;;) {
+	while (!stopping(s)) {
 		ssize_t n = recv(s->fd, buf, VXOFF__BENCH_UDP_MAX + 1, 0);
 		uint64_t seq, now;
 		int64_t transit, dt;
@@ -437,6 +439,9 @@ static void udp_recv_loop(struct stream *s)
 		seq = get_be64(buf);
 		if (seq == SEQ_END)
 			break;
+		/* a repeated registration (cookie bytes for a sequence number): not data */
+		if (seq > next + (1ull << 40))
+			continue;
 		got += (uint64_t)n;
 		transit = (int64_t)(now - get_be64(buf + 8));
 		pthread_mutex_lock(&s->ulock);

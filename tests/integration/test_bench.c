@@ -13,7 +13,10 @@
  *       both ends positive and below the number of CPUs, JSON that json-c parses
  *   bad_input       streams over 128, duration over the limit, unknown congestion control,
  *                   a name instead of an address, a busy server: clear errors naming it
+ *   zerocopy_fixed_rate  MSG_ZEROCOPY (or its refusal flagged) and pacing to 2 Gbit/s
+ *   cancel          the interval callback stops the test: -ECANCELED, the server frees it all
  *   server_clean    the server's counters, and its open sockets back to the listener alone
+ *   server_stop     (last) stop mid-test: run() returns 0, the client gets the reason
  *
  * Public API only (the shared library). Without root, netns or the vxlan module, skip (77).
  */
@@ -29,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -486,6 +490,72 @@ static void vxlan(void **state)
 	vxoff_bench_result_free(res);
 }
 
+static void zerocopy_fixed_rate(void **state)
+{
+	VXOFF_OPTS(vxoff_bench_opts, o, .host = PLAIN_HOST, .duration_ms = 1000, .omit_ms = 300,
+		   .interval_ms = 250,
+		   .flags = VXOFF_BENCH_F_ZEROCOPY | VXOFF_BENCH_F_FIXED_RATE,
+		   .rate_bps = 2000000000ull);
+	VXOFF_OUT(vxoff_bench_summary, s);
+	struct live l = { 0 };
+	struct vxoff_bench_result *res;
+	double gbps;
+
+	(void)state;
+	SKIP_IF_NEEDED();
+	res = run(&o, &l);
+	check(res, &o, &l, 0);
+	assert_int_equal(vxoff_bench_result_summary(res, &s), 0);
+	print_message("  zerocopy %s\n",
+		      (s.flags & VXOFF_BENCH_R_ZEROCOPY_OFF) ? "refused by the kernel" : "in use");
+	assert_true(s.flags & VXOFF_BENCH_F_ZEROCOPY);
+	/* paced at 2 Gbit/s (pacing and the token bucket): close to it, never far above */
+	gbps = s.throughput_bps / 1e9;
+	if (gbps < 1.5 || gbps > 2.2)
+		fail_msg("fixed rate 2 Gbit/s measured %.3f Gbit/s", gbps);
+	vxoff_bench_result_free(res);
+}
+
+static int cancel_at_second(void *user, const struct vxoff_bench_interval *iv)
+{
+	(void)user;
+	return iv->index >= 1 ? 1 : 0;
+}
+
+/* The caller stops the test from its callback: -ECANCELED at once, the server aborts it and
+ * frees everything of it. */
+static void cancel(void **state)
+{
+	VXOFF_OPTS(vxoff_bench_opts, o, .host = PLAIN_HOST, .duration_ms = 5000,
+		   .interval_ms = 200, .streams = 2);
+	VXOFF_OUT(vxoff_bench_server_stats, st);
+	struct vxoff_bench_result *res = NULL;
+	uint64_t t0, aborted;
+	int r;
+
+	(void)state;
+	SKIP_IF_NEEDED();
+	assert_int_equal(vxoff_bench_server_stats(g.srv, &st), 0);
+	aborted = st.aborted;
+	o.port = g.port;
+	t0 = (uint64_t)time(NULL);
+	r = vxoff_bench_run(g.cctx, &o, cancel_at_second, NULL, &res);
+	if (r != -ECANCELED)
+		fail_msg("want -ECANCELED, got %d: %s", r, errmsg(g.cctx));
+	assert_null(res);
+	assert_true((uint64_t)time(NULL) - t0 <= 3); /* not the 5 s asked for */
+	for (int i = 0; i < 100; i++) {
+		assert_int_equal(vxoff_bench_server_stats(g.srv, &st), 0);
+		if (st.aborted > aborted && st.open_fds == 1)
+			break;
+		usleep(20000);
+	}
+	if (st.aborted <= aborted || st.open_fds != 1)
+		fail_msg("server after the cancel: aborted %" PRIu64 " (before %" PRIu64
+			 "), open fds %u",
+			 st.aborted, aborted, st.open_fds);
+}
+
 struct busy_arg {
 	int rc;
 };
@@ -570,10 +640,59 @@ static void server_clean(void **state)
 		      st.accepted, st.tests, st.rejected, st.protocol_errors, st.aborted,
 		      st.open_fds);
 	assert_int_equal(st.open_fds, 1); /* the listener alone */
-	assert_true(st.tests >= 7);
+	assert_true(st.tests >= 8);
+	assert_true(st.aborted >= 1);
 	assert_true(st.rejected >= 1);
 	assert_int_equal(st.port, g.port);
 	assert_true(g.log_lines > 0);
+}
+
+struct stop_arg {
+	int rc;
+	char msg[256];
+};
+
+static void *stopped_client(void *arg)
+{
+	struct stop_arg *b = arg;
+	VXOFF_OPTS(vxoff_ctx_opts, co, .netns = g.ns_c);
+	VXOFF_OPTS(vxoff_bench_opts, o, .host = PLAIN_HOST, .duration_ms = 5000,
+		   .interval_ms = 500, .flags = VXOFF_BENCH_F_NO_CONDITIONS);
+	struct vxoff_ctx *ctx = NULL;
+	struct vxoff_bench_result *res = NULL;
+
+	o.port = g.port;
+	b->rc = vxoff_ctx_new(&co, &ctx);
+	if (b->rc == 0) {
+		b->rc = vxoff_bench_run(ctx, &o, NULL, NULL, &res);
+		snprintf(b->msg, sizeof(b->msg), "%s", errmsg(ctx));
+	}
+	vxoff_bench_result_free(res);
+	vxoff_ctx_free(ctx);
+	return NULL;
+}
+
+/* Last: vxoff_bench_server_stop() mid-test. run() returns 0, the client learns why at once. */
+static void server_stop(void **state)
+{
+	struct stop_arg b = { 0 };
+	pthread_t th;
+	time_t t0;
+
+	(void)state;
+	SKIP_IF_NEEDED();
+	assert_int_equal(pthread_create(&th, NULL, stopped_client, &b), 0);
+	usleep(700000);
+	t0 = time(NULL);
+	assert_int_equal(vxoff_bench_server_stop(g.srv), 0);
+	pthread_join(g.th, NULL);
+	g.running = false;
+	pthread_join(th, NULL);
+	assert_int_equal(g.run_rc, 0);
+	assert_true(time(NULL) - t0 <= 2);
+	print_message("  client: %d: %s\n", b.rc, b.msg);
+	if (b.rc != -ECONNABORTED || !nt_contains(b.msg, "stopping"))
+		fail_msg("the client should learn that the server stops: %d: %s", b.rc, b.msg);
 }
 
 int main(void)
@@ -582,7 +701,9 @@ int main(void)
 		cmocka_unit_test(tcp_one),     cmocka_unit_test(tcp_four),
 		cmocka_unit_test(reverse),     cmocka_unit_test(udp_rate),
 		cmocka_unit_test(pinned_reno), cmocka_unit_test(vxlan),
-		cmocka_unit_test(bad_input),   cmocka_unit_test(server_clean),
+		cmocka_unit_test(zerocopy_fixed_rate), cmocka_unit_test(bad_input),
+		cmocka_unit_test(cancel),	       cmocka_unit_test(server_clean),
+		cmocka_unit_test(server_stop),
 	};
 	int r;
 
