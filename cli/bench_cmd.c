@@ -434,6 +434,7 @@ static const char TEST_HELP[] =
 struct live {
 	bool json;
 	bool header;
+	bool udp;
 	uint32_t streams;
 };
 
@@ -443,7 +444,7 @@ static void interval_header(void)
 	       "Retr", "RTT", "Cwnd", "Client CPU");
 }
 
-static void print_interval(const struct vxoff_bench_interval *iv, bool sum)
+static void print_interval(const struct vxoff_bench_interval *iv, bool sum, bool udp)
 {
 	char b[32], r[32], id[8];
 
@@ -453,8 +454,12 @@ static void print_interval(const struct vxoff_bench_interval *iv, bool sum)
 		snprintf(id, sizeof(id), "SUM");
 	else
 		snprintf(id, sizeof(id), "%3u", iv->stream);
-	printf("[%s] %6.2f-%-6.2f sec %12s %16s %6llu", id, iv->start_ns / 1e9, iv->end_ns / 1e9,
-	       b, r, (unsigned long long)iv->retransmits);
+	printf("[%s] %6.2f-%-6.2f sec %12s %16s", id, iv->start_ns / 1e9, iv->end_ns / 1e9, b, r);
+	/* UDP has no retransmits, RTT or window */
+	if (udp)
+		printf(" %6s", "");
+	else
+		printf(" %6llu", (unsigned long long)iv->retransmits);
 	if (iv->rtt_us)
 		printf(" %6u us %10u", iv->rtt_us, iv->snd_cwnd);
 	else
@@ -479,9 +484,9 @@ static int on_interval(void *user, const struct vxoff_bench_interval *iv)
 	/* one stream: its own line; several: each, then the sum */
 	if (iv->stream == VXOFF_BENCH_ALL_STREAMS) {
 		if (l->streams > 1)
-			print_interval(iv, true);
+			print_interval(iv, true, l->udp);
 	} else {
-		print_interval(iv, false);
+		print_interval(iv, false, l->udp);
 	}
 	fflush(stdout);
 	return 0;
@@ -553,9 +558,10 @@ static void print_summary(const struct vxoff_bench_result *res)
 		       s.cycles_err ? strerror(-s.cycles_err) : "no PMU");
 	else
 		puts("Cycles per byte: unknown");
-	printf("Congestion control: client %s, server %s\n",
-	       s.congestion[0] ? s.congestion : "?",
-	       s.server_congestion[0] ? s.server_congestion : "?");
+	if (!(s.flags & VXOFF_BENCH_F_UDP))
+		printf("Congestion control: client %s, server %s\n",
+		       s.congestion[0] ? s.congestion : "?",
+		       s.server_congestion[0] ? s.server_congestion : "?");
 	if (s.flags & VXOFF_BENCH_R_CPU_NOISY)
 		puts("Note: the window is under 1 s or 100 ticks: CPU figures are coarse");
 	if (s.flags & VXOFF_BENCH_R_ZEROCOPY_OFF)
@@ -634,6 +640,7 @@ static int cmd_client(int argc, char **argv, const char *netns)
 	t.o.host = host;
 	live.json = t.json;
 	live.streams = t.o.streams ? t.o.streams : 1;
+	live.udp = t.o.flags & VXOFF_BENCH_F_UDP;
 	ctx = cli_ctx_new(netns);
 	if (!ctx)
 		return CLI_EXIT_FAIL;
