@@ -462,8 +462,8 @@ int cmd_tune(int argc, char **argv)
 		return cli_usage_error(strcmp(a.sub, "plan") ? SYN_APPLY : SYN_PLAN,
 				       "tune %s: --profile is required", a.sub);
 	if (!strcmp(a.sub, "apply") && !a.snapshot)
-		return cli_usage_error(SYN_APPLY,
-				       "tune apply: --snapshot FILE is required (restore needs it)");
+		return cli_usage_error(
+			SYN_APPLY, "tune apply: --snapshot FILE is required (restore needs it)");
 	ctx = cli_ctx_new(a.netns);
 	if (!ctx)
 		return CLI_EXIT_FAIL;

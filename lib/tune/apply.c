@@ -510,7 +510,8 @@ int vxoff__tune_apply_ex(struct vxoff_ctx *ctx, const struct vxoff_tune_plan *pl
 				       e2.msg ? e2.msg : "unknown error", snapshot);
 		} else {
 			vxoff__snapshot_remove(ctx, snapshot);
-			r = vxoff__err(ctx, r, reason, "%s; the %u knobs written before were undone",
+			r = vxoff__err(ctx, r, reason,
+				       "%s; the %u knobs written before were undone",
 				       msg ? msg : "apply failed", nwritten);
 		}
 		free(msg);

@@ -541,10 +541,11 @@ static int plan_mtu(struct builder *b)
 			      "none: the device cannot");
 	}
 	if (!(b->opts.flags & VXOFF_TUNE_ALLOW_MTU))
-		return advise(b, VXOFF_KNOB_MTU, in->dev, NULL, cur, tgt,
-			      "jumbo frames need every hop of the underlay to carry them; allow "
-			      "MTU changes (VXOFF_TUNE_ALLOW_MTU, --allow-mtu) once that is checked",
-			      "fewer packets per byte: less per-packet CPU on both ends");
+		return advise(
+			b, VXOFF_KNOB_MTU, in->dev, NULL, cur, tgt,
+			"jumbo frames need every hop of the underlay to carry them; allow "
+			"MTU changes (VXOFF_TUNE_ALLOW_MTU, --allow-mtu) once that is checked",
+			"fewer packets per byte: less per-packet CPU on both ends");
 	/* raise the underlay first (it is earlier in the plan), the overlays after it */
 	r = want(b, k, tgt,
 		 "jumbo frames on the underlay: the whole path carries them (caller's word)",
@@ -670,10 +671,11 @@ static int plan_single_stream(struct builder *b)
 		if (k->kind != VXOFF_KNOB_RPS_CPUS || !dev_is(k, dev))
 			continue;
 		if (!irqs && irq_cpu >= 0)
-			snprintf(reason, sizeof(reason),
-				 "%s has no interrupts to move: RPS hands its receive processing to "
-				 "CPU %s, away from the application on CPU %s",
-				 dev, rps_list, app_list);
+			snprintf(
+				reason, sizeof(reason),
+				"%s has no interrupts to move: RPS hands its receive processing to "
+				"CPU %s, away from the application on CPU %s",
+				dev, rps_list, app_list);
 		else if (*rps_list)
 			snprintf(reason, sizeof(reason),
 				 "protocol processing to CPU %s, neither the interrupt's core nor "
@@ -1238,8 +1240,9 @@ VXOFF_API int vxoff_tune_plan_json(const struct vxoff_tune_plan *plan, uint32_t 
 		r |= add_str(o, "current", it->current);
 		r |= add_str(o, "target", it->k.value);
 		r |= add_int(o, "stage", vxoff_knob_stage(it->k.kind));
-		r |= json_object_object_add(o, "advice", json_object_new_boolean(
-							       (it->flags & VXOFF_PLAN_F_ADVICE) != 0));
+		r |= json_object_object_add(
+			o, "advice",
+			json_object_new_boolean((it->flags & VXOFF_PLAN_F_ADVICE) != 0));
 		r |= add_str(o, "reason", it->reason);
 		r |= add_str(o, "gain", it->gain);
 	}
@@ -1382,17 +1385,22 @@ VXOFF_API int vxoff_tune_plan_load(struct vxoff_ctx *ctx, const char *path,
 		if (r == 0)
 			r = vxoff__json_member(ctx, where, it, "dev", json_type_string, true, &dev);
 		if (r == 0)
-			r = vxoff__json_member(ctx, where, it, "index", json_type_int, false, &index);
+			r = vxoff__json_member(ctx, where, it, "index", json_type_int, false,
+					       &index);
 		if (r == 0)
 			r = vxoff__json_member(ctx, where, it, "key", json_type_string, true, &key);
 		if (r == 0)
-			r = vxoff__json_member(ctx, where, it, "target", json_type_string, false, &target);
+			r = vxoff__json_member(ctx, where, it, "target", json_type_string, false,
+					       &target);
 		if (r == 0)
-			r = vxoff__json_member(ctx, where, it, "reason", json_type_string, true, &reason);
+			r = vxoff__json_member(ctx, where, it, "reason", json_type_string, true,
+					       &reason);
 		if (r == 0)
-			r = vxoff__json_member(ctx, where, it, "gain", json_type_string, true, &gain);
+			r = vxoff__json_member(ctx, where, it, "gain", json_type_string, true,
+					       &gain);
 		if (r == 0)
-			r = vxoff__json_member(ctx, where, it, "advice", json_type_boolean, true, &adv);
+			r = vxoff__json_member(ctx, where, it, "advice", json_type_boolean, true,
+					       &adv);
 		if (r < 0)
 			goto out;
 		k.kind = vxoff__knob_kind_from_name(json_object_get_string(kind));

@@ -759,7 +759,8 @@ static void store_for_hand_plan(void)
 static bool stage_ordered(uint32_t from, uint32_t to)
 {
 	for (uint32_t i = from + 1; i < to; i++)
-		if (vxoff_knob_stage(write_knobs[i].kind) < vxoff_knob_stage(write_knobs[i - 1].kind))
+		if (vxoff_knob_stage(write_knobs[i].kind) <
+		    vxoff_knob_stage(write_knobs[i - 1].kind))
 			return false;
 	return true;
 }
