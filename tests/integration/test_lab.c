@@ -8,6 +8,8 @@
  *    more; the ratios are the medians of the pair ratios shown), the SVG passes
  *    `xmllint --noout` and has every series, the HTML renders in headless Chromium to a
  *    picture that is not one colour, and afterwards no namespace, state or snapshot is left;
+ *  - a user's underlay (veth between two test namespaces): the lab adds its VXLAN devices
+ *    and removes them, and leaves the user's devices and addresses as they were;
  *  - SIGTERM at random points of 20 short CLI runs: nothing is left, or `vxoff lab
  *    --cleanup` removes it.
  * Parts whose tools are missing (xmllint, chromium, the CLI binary) skip with the reason;
@@ -507,6 +509,63 @@ static void quick_run(void)
 	vxoff_ctx_free(ctx);
 }
 
+/* ---- a user's underlay: only what is missing is created, nothing else touched ---- */
+
+static void underlay_run(void)
+{
+	char u1[64], u2[64], why[256];
+	struct vxoff_lab_report *rep = NULL;
+	struct vxoff_ctx *ctx = NULL;
+	struct nt_run out = { 0 };
+	int r;
+
+	if (nt_ns_create("u1", u1) < 0 || nt_ns_create("u2", u2) < 0)
+		return;
+	CHECK(nt_sh_quiet("ip link add ul0 netns %s type veth peer name ul1 netns %s && "
+			  "ip -n %s addr add 198.18.1.1/30 dev ul0 && ip -n %s addr add "
+			  "198.18.1.2/30 dev ul1 && ip -n %s link set ul0 up && ip -n %s link set "
+			  "ul1 up && ip -n %s link set lo up && ip -n %s link set lo up",
+			  u1, u2, u1, u2, u1, u2, u1, u2) == 0,
+	      "user's underlay");
+	{
+		VXOFF_OPTS(vxoff_ctx_opts, co, .netns = u1);
+		VXOFF_OPTS(vxoff_lab_opts, o, .flags = VXOFF_LAB_F_QUICK | VXOFF_LAB_F_NO_TUNE,
+			   .name = lab_name, .underlay = "ul0", .peer_ns = u2,
+			   .peer_addr = "198.18.1.2", .pairs = 1, .duration_ms = 300, .omit_ms = 100);
+
+		CHECK(vxoff_ctx_new(&co, &ctx) == 0, "ctx in %s", u1);
+		r = run_lab(ctx, &o, &rep);
+		if (r == -ENOSYS)
+			printf("SKIP part: underlay run: %s\n", last_msg(ctx));
+		else
+			CHECK(r == 0, "underlay run: %d %s", r, last_msg(ctx));
+	}
+	if (rep) {
+		VXOFF_OUT(vxoff_lab_summary, s);
+
+		CHECK(vxoff_lab_report_summary(rep, &s) == 0 && s.phases == 1 &&
+			      s.tput_ratio[0] > 0,
+		      "underlay run: %u phases, ratio %.2f", s.phases, s.tput_ratio[0]);
+	}
+	/* the lab's VXLAN devices are gone, the user's veth and addresses are as they were */
+	for (int i = 0; i < 2; i++) {
+		const char *ns = i ? u2 : u1;
+
+		nt_sh(&out, "ip -n %s -br addr", ns);
+		CHECK(!nt_contains(out.out, "vxlab") && !nt_contains(out.out, "198.19."),
+		      "%s after the run: %s", ns, out.out);
+		CHECK(nt_contains(out.out, i ? "198.18.1.2/30" : "198.18.1.1/30") &&
+			      nt_contains(out.out, "UP"),
+		      "%s: the user's underlay was touched: %s", ns, out.out);
+		nt_run_free(&out);
+	}
+	CHECK(nothing_left(lab_name, why, sizeof(why)), "after the underlay run: %s", why);
+	vxoff_lab_report_free(rep);
+	vxoff_ctx_free(ctx);
+	nt_ns_delete(u1);
+	nt_ns_delete(u2);
+}
+
 /* ---- SIGTERM at random points ---- */
 
 static void sigterm_runs(void)
@@ -579,6 +638,7 @@ int main(void)
 	}
 	bad_inputs();
 	quick_run();
+	underlay_run();
 	sigterm_runs();
 	if (!failures)
 		nt_sh_quiet("rm -rf %s", tmpdir);
