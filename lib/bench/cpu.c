@@ -39,8 +39,9 @@ static int parse_row(const char *line, struct row *r)
 {
 	unsigned long long v[8] = { 0 };
 	unsigned long id;
+	const char *p;
 	char *end;
-	int n;
+	int n = 0;
 
 	if (strncmp(line, "cpu", 3) != 0 || line[3] < '0' || line[3] > '9')
 		return 0; /* the "cpu " total, or another line */
@@ -50,8 +51,17 @@ static int parse_row(const char *line, struct row *r)
 		return -EPROTO;
 	if (id >= VXOFF__BENCH_MAX_CPUS)
 		return -ERANGE;
-	n = sscanf(end, "%llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3],
-		   &v[4], &v[5], &v[6], &v[7]);
+	for (p = end; n < 8; n++) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p < '0' || *p > '9')
+			break;
+		errno = 0;
+		v[n] = strtoull(p, &end, 10);
+		if (errno)
+			return -EPROTO;
+		p = end;
+	}
 	if (n < 4) /* kernels before 2.5.41 had four fields; fewer is not /proc/stat */
 		return -EPROTO;
 	r->id = (uint32_t)id;
@@ -133,8 +143,9 @@ int vxoff__cpu_sample_read(const char *procfs_root, struct vxoff__cpu_sample *s)
 	if (r < 0)
 		return r;
 	s->mono_ns = vxoff__mono_ns();
-	s->ids = calloc(n, sizeof(*s->ids));
-	s->ticks = calloc(n, sizeof(*s->ticks));
+	/* n >= 1: read_stat() refuses a file without CPUs */
+	s->ids = calloc(n ? n : 1, sizeof(*s->ids));
+	s->ticks = calloc(n ? n : 1, sizeof(*s->ticks));
 	if (!s->ids || !s->ticks) {
 		free(rows);
 		vxoff__cpu_sample_free(s);

@@ -198,7 +198,9 @@ static uint32_t get_be32(const uint8_t *p)
 
 void vxoff__bench_hello_encode(uint8_t out[VXOFF__BENCH_HELLO_LEN], uint32_t max_frame)
 {
-	memcpy(out, VXOFF__BENCH_MAGIC, 4);
+	static const uint8_t magic[4] = { 'V', 'X', 'O', 'F' }; /* VXOFF__BENCH_MAGIC */
+
+	memcpy(out, magic, sizeof(magic));
 	put_be16(out + 4, VXOFF__BENCH_MAJOR);
 	put_be16(out + 6, VXOFF__BENCH_MINOR);
 	put_be32(out + 8, 0); /* capability bits: none defined in 1.0 */
