@@ -272,6 +272,7 @@ static int run_one(struct vxoff_ctx *ctx, struct vxoff_ctx *actx, const struct v
 {
 	struct vxoff_bench_opts o = *test;
 	VXOFF_OUT(vxoff_error, e);
+	char *why;
 	int r;
 
 	o.sz = sizeof(o);
@@ -281,8 +282,12 @@ static int run_one(struct vxoff_ctx *ctx, struct vxoff_ctx *actx, const struct v
 	if (r == 0)
 		return 0;
 	vxoff_ctx_last_error(actx, &e);
-	return vxoff__err(ctx, r, e.reason, "%s path (%s), pair %u of %u: %s", arm->name,
-			  arm->host, pair + 1, pairs, e.msg ? e.msg : strerror(-r));
+	/* a copy: when actx is ctx, vxoff__err() frees the message before it formats */
+	why = strdup(e.msg ? e.msg : strerror(-r));
+	r = vxoff__err(ctx, r, e.reason, "%s path (%s), pair %u of %u: %s", arm->name, arm->host,
+		       pair + 1, pairs, why ? why : strerror(-r));
+	free(why);
+	return r;
 }
 
 static uint64_t splitmix64(uint64_t *s)

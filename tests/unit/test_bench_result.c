@@ -418,13 +418,13 @@ int __wrap_vxoff_bench_run(struct vxoff_ctx *ctx, const struct vxoff_bench_opts 
 	bool plain = !strcmp(opts->host, "198.18.0.2");
 	uint64_t pbytes;
 
-	(void)ctx;
 	(void)fn;
 	(void)user;
 	fk.ports[fk.nruns] = opts->port;
 	fk.order[fk.nruns++] = plain ? 'p' : 'v';
-	if (fk.nruns == fk.fail_at)
-		return -ECONNREFUSED;
+	if (fk.nruns == fk.fail_at) /* as the real one: the reason in the run's context */
+		return vxoff__err(ctx, -ECONNREFUSED, VXOFF_REASON_SYSTEM,
+				  "connecting to %s port %u: refused", opts->host, opts->port);
 	/* the vxlan run of pair p is 0.8 of the plain run of the same pair */
 	pbytes = (10 + (plain ? fk.plain_runs++ : (fk.nruns - 1) / 2)) * 100000000ull;
 	*ret = fake_result(plain ? pbytes : pbytes * 8 / 10);
@@ -636,6 +636,9 @@ static void compare_bad_input(void **state)
 	assert_null(cmp);
 	assert_int_equal(vxoff_ctx_last_error(ctx, &e), 0);
 	assert_non_null(strstr(e.msg, "pair 2 of 5"));
+	/* the run's own reason, intact after the prefix */
+	assert_non_null(strstr(e.msg, fk.order[3] == 'p' ? "connecting to 198.18.0.2 port 0: refused"
+							  : "connecting to 198.19.0.2 port 0: refused"));
 	assert_non_null(strstr(e.msg, fk.order[3] == 'p' ? "plain path" : "vxlan path"));
 	vxoff_ctx_free(ctx);
 }
