@@ -19,6 +19,8 @@
 #include <time.h>
 #include <sys/random.h>
 
+#include <json-c/json.h>
+
 #include "bench/bench_internal.h"
 
 #define MIN_PAIRS 5u
@@ -290,6 +292,56 @@ static int run_one(struct vxoff_ctx *ctx, struct vxoff_ctx *actx, const struct v
 	return r;
 }
 
+/*
+ * Record in a run's reproducibility record that it is one of a comparison: "repeats" (the
+ * pairs), "pair" and "arm". A run without a record (VXOFF_BENCH_F_NO_CONDITIONS) keeps none.
+ * Return 0 or -ENOMEM.
+ */
+static int annotate_conditions(struct vxoff_bench_result *res, uint32_t pairs, uint32_t pair,
+			       const char *arm)
+{
+	struct json_object *c, *v[3];
+	const char *txt;
+	char *copy;
+
+	if (!res->conditions_json)
+		return 0;
+	c = json_tokener_parse(res->conditions_json);
+	if (!c || !json_object_is_type(c, json_type_object)) {
+		json_object_put(c);
+		return 0; /* not ours to repair: the JSON shows it as null */
+	}
+	v[0] = json_object_new_uint64(pairs);
+	v[1] = json_object_new_uint64(pair);
+	v[2] = json_object_new_string(arm);
+	if (!v[0] || !v[1] || !v[2] || json_object_object_add(c, "repeats", v[0]) < 0) {
+		json_object_put(v[0]);
+		json_object_put(v[1]);
+		json_object_put(v[2]);
+		json_object_put(c);
+		return -ENOMEM;
+	}
+	if (json_object_object_add(c, "pair", v[1]) < 0) {
+		json_object_put(v[1]);
+		json_object_put(v[2]);
+		json_object_put(c);
+		return -ENOMEM;
+	}
+	if (json_object_object_add(c, "arm", v[2]) < 0) {
+		json_object_put(v[2]);
+		json_object_put(c);
+		return -ENOMEM;
+	}
+	txt = json_object_to_json_string_ext(c, JSON_C_TO_STRING_PLAIN);
+	copy = txt ? strdup(txt) : NULL;
+	json_object_put(c);
+	if (!copy)
+		return -ENOMEM;
+	free(res->conditions_json);
+	res->conditions_json = copy;
+	return 0;
+}
+
 static uint64_t splitmix64(uint64_t *s)
 {
 	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
@@ -418,6 +470,11 @@ int vxoff_bench_compare(struct vxoff_ctx *ctx, const struct vxoff_bench_compare_
 			if (r < 0)
 				goto out;
 			done++;
+			if (annotate_conditions(cmp->arm[a].runs[p], o.pairs, p, cmp->arm[a].name)) {
+				r = vxoff__err(ctx, -ENOMEM, VXOFF_REASON_SYSTEM,
+					       "compare: out of memory");
+				goto out;
+			}
 			if (p == 0 && !cmp->test.streams)
 				cmp->test = cmp->arm[a].runs[p]->params;
 			if (fn && fn(user, p, a, cmp->arm[a].runs[p])) {

@@ -407,6 +407,7 @@ static struct vxoff_bench_result *fake_result(uint64_t bytes)
 	r->server.streams[0].bytes_received = bytes;
 	cpu_window(&r->client.cpu, 1, &id0, &t, 1000000000ull);
 	cpu_window(&r->server.cpu, 1, &id0, &t, 1000000000ull);
+	r->conditions_json = strdup("{\"mtu\":1500,\"repeats\":null}");
 	return r;
 }
 
@@ -568,6 +569,14 @@ static void compare_interleaved(void **state)
 		     jnum(root, "arms.base.stats.throughput.median"),
 	     1e-9);
 	assert_int_equal(json_object_array_length(jget(root, "runs")), 5);
+	/* each run's record says it is one of 5 pairs, which pair and which arm */
+	ratio = json_object_array_get_idx(jget(root, "runs"), 3);
+	NEAR(jnum(ratio, "cand.conditions.repeats"), 5, 0);
+	NEAR(jnum(ratio, "cand.conditions.pair"), 3, 0);
+	NEAR(jnum(ratio, "cand.conditions.mtu"), 1500, 0);
+	assert_string_equal(json_object_get_string(jget(jget(jget(ratio, "cand"), "conditions"),
+							"arm")),
+			    "vxlan");
 	NEAR(jnum(json_object_array_get_idx(jget(root, "runs"), 0), "base.throughput_bps"),
 	     (double)8e9, 1);
 	json_object_put(root);
