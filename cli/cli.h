@@ -19,6 +19,8 @@ int cmd_tunnel(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_tune(int argc, char **argv);
 int cmd_lab(int argc, char **argv);
+/* vxoff tune search (search_cmd.c); the tune dispatcher hands "search" to it. */
+int cmd_tune_search(int argc, char **argv);
 
 /* Print the subcommand's usage line to stderr and return CLI_EXIT_USAGE. */
 int cli_usage_error(const char *synopsis, const char *fmt, ...)

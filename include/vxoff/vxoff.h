@@ -10,5 +10,6 @@
 #include <vxoff/bench.h>
 #include <vxoff/tune.h>
 #include <vxoff/lab.h>
+#include <vxoff/search.h>
 
 #endif /* VXOFF_VXOFF_H */

@@ -518,9 +518,67 @@ _Static_assert(VXOFF_CPU_INFO_SZ_0_1 == 24u, "0.1 size");
 _Static_assert(VXOFF_LAB_OPTS_SZ_0_1 == 80u, "0.1 size");
 _Static_assert(VXOFF_LAB_SUMMARY_SZ_0_1 == 160u, "0.1 size");
 
+/* search (lib/search) */
+AT(vxoff_search_decision, sz, 0);
+AT(vxoff_search_decision, keep, 4);
+AT(vxoff_search_decision, why, 8);
+AT(vxoff_search_decision, n, 12);
+AT(vxoff_search_decision, ratio, 16);
+AT(vxoff_search_decision, ci_low, 24);
+AT(vxoff_search_decision, ci_high, 32);
+AT(vxoff_search_decision, base_median, 40);
+AT(vxoff_search_decision, cand_median, 48);
+NO_PAD(vxoff_search_decision, cand_median);
+AT(vxoff_search_trial, sz, 0);
+AT(vxoff_search_trial, index, 4);
+AT(vxoff_search_trial, outcome, 8);
+AT(vxoff_search_trial, why, 12);
+AT(vxoff_search_trial, pairs, 16);
+AT(vxoff_search_trial, err, 20);
+AT(vxoff_search_trial, name, 24);
+AT(vxoff_search_trial, change, 32);
+AT(vxoff_search_trial, message, 40);
+AT(vxoff_search_trial, base_bps, 48);
+AT(vxoff_search_trial, cand_bps, 56);
+AT(vxoff_search_trial, base_cpu, 64);
+AT(vxoff_search_trial, cand_cpu, 72);
+AT(vxoff_search_trial, ratio, 80);
+AT(vxoff_search_trial, ci_low, 88);
+AT(vxoff_search_trial, ci_high, 96);
+AT(vxoff_search_trial, expected, 104);
+AT(vxoff_search_trial, last_arm, 112);
+AT(vxoff_search_trial, reserved0, 116);
+AT(vxoff_search_trial, last_bps, 120);
+NO_PAD(vxoff_search_trial, last_bps);
+AT(vxoff_search_opts, sz, 0);
+AT(vxoff_search_opts, flags, 4);
+AT(vxoff_search_opts, host, 8);
+AT(vxoff_search_opts, port, 16);
+AT(vxoff_search_opts, objective, 20);
+AT(vxoff_search_opts, mix_weight, 24);
+AT(vxoff_search_opts, dev, 32);
+AT(vxoff_search_opts, overlay, 40);
+AT(vxoff_search_opts, peer_dev, 48);
+AT(vxoff_search_opts, peer_overlay, 56);
+AT(vxoff_search_opts, budget_s, 64);
+AT(vxoff_search_opts, pairs, 68);
+AT(vxoff_search_opts, duration_ms, 72);
+AT(vxoff_search_opts, omit_ms, 76);
+AT(vxoff_search_opts, jumbo_mtu, 80);
+AT(vxoff_search_opts, reserved0, 84);
+AT(vxoff_search_opts, skip, 88);
+AT(vxoff_search_opts, snapshot_dir, 96);
+AT(vxoff_search_opts, progress, 104);
+AT(vxoff_search_opts, progress_user, 112);
+AT(vxoff_search_opts, seed, 120);
+NO_PAD(vxoff_search_opts, seed);
+_Static_assert(VXOFF_SEARCH_DECISION_SZ_0_1 == 56u, "0.1 size");
+_Static_assert(VXOFF_SEARCH_TRIAL_SZ_0_1 == 128u, "0.1 size");
+_Static_assert(VXOFF_SEARCH_OPTS_SZ_0_1 == 128u, "0.1 size");
+
 int main(void)
 {
-	puts("layout ok: 36 public structs as frozen");
+	puts("layout ok: 39 public structs as frozen");
 	return 0;
 }
 
