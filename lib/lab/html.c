@@ -219,11 +219,13 @@ static void cpu_section(struct vxoff__strbuf *sb, const struct vxoff_lab_report 
 		      "measured windows (%s), per end and per path. A CPU near 100%% is the "
 		      "bottleneck: VXLAN adds encapsulation, checksums and, without tunnel "
 		      "offload, segmentation in software on the sending CPU, and the receive "
-		      "work (decapsulation, GRO) on the receiving one. On a veth testbed both "
-		      "ends share this host's CPUs, so each end sees the whole machine.</p>\n",
+		      "work (decapsulation, GRO) on the receiving one. The figures are the whole "
+		      "system's, other load included; on a veth testbed both ends share this "
+		      "host's CPUs, so each end sees the whole machine.</p>\n",
 		      last ? "after tuning" : "untuned");
 	for (uint32_t end = 0; end < 2; end++) {
 		uint32_t ncpus = 0;
+		double hottest_vx;
 
 		for (uint32_t a = 0; a < 2; a++)
 			for (uint32_t k = 0; k < ph->pairs; k++)
@@ -239,6 +241,7 @@ static void cpu_section(struct vxoff__strbuf *sb, const struct vxoff_lab_report 
 		for (uint32_t c = 0; c < ncpus; c++)
 			vxoff__sb_add(sb, "<th>CPU %u</th>", c);
 		vxoff__sb_add(sb, "<th>hottest CPU (median)</th></tr></thead><tbody>\n");
+		hottest_vx = 0;
 		for (uint32_t a = 0; a < 2; a++) {
 			double hot[128];
 			uint32_t nh = 0;
@@ -266,9 +269,23 @@ static void cpu_section(struct vxoff__strbuf *sb, const struct vxoff_lab_report 
 			for (uint32_t k = 0; k < ph->pairs && nh < 128; k++)
 				hot[nh++] = ph->runs[a][k].hottest[end];
 			hf = vxoff__lab_fig_of(hot, nh);
+			if (a)
+				hottest_vx = hf.median;
 			vxoff__sb_add(sb, "<td>%.0f%% busy</td></tr>\n", hf.median * 100);
 		}
 		vxoff__sb_add(sb, "</tbody></table>\n");
+		if (hottest_vx >= 0.9)
+			vxoff__sb_add(sb,
+				      "<p class=\"limit\">CPU-bound: in the VXLAN runs the busiest CPU "
+				      "of this end was %.0f%% busy, so every cycle VXLAN adds per byte "
+				      "is throughput lost.</p>\n",
+				      hottest_vx * 100);
+		else
+			vxoff__sb_add(sb,
+				      "<p class=\"limit\">No CPU of this end was saturated in the "
+				      "VXLAN runs (busiest %.0f%%): the limit lies elsewhere (waiting "
+				      "on the other end, windows, drops or retransmits).</p>\n",
+				      hottest_vx * 100);
 	}
 	vxoff__sb_add(sb, "</section>\n");
 }
