@@ -88,12 +88,21 @@ static double bps(uint64_t bytes, uint64_t ns)
 	return ns ? (double)bytes * 8e9 / (double)ns : 0;
 }
 
-/* Stream with that id on an end, or NULL. */
+/*
+ * Stream with that id on an end, or NULL. Both ends usually list the streams in the same
+ * order, so the row at hint is tried first: the JSON asks for every stream of every interval,
+ * and a scan each time would make that quadratic in the streams.
+ */
 static const struct vxoff__stream_fig *stream_by_id(const struct vxoff__end_fig *f, uint32_t id,
-						    uint32_t *idx)
+						    uint32_t hint, uint32_t *idx)
 {
 	if (!f)
 		return NULL;
+	if (hint < f->nstreams && f->streams[hint].id == id) {
+		if (idx)
+			*idx = hint;
+		return &f->streams[hint];
+	}
 	for (uint32_t i = 0; i < f->nstreams; i++)
 		if (f->streams[i].id == id) {
 			if (idx)
@@ -290,7 +299,7 @@ int vxoff_bench_result_stream(const struct vxoff_bench_result *res, uint32_t idx
 	if (idx >= res->client.nstreams)
 		return -ERANGE;
 	cs = &res->client.streams[idx];
-	ss = stream_by_id(end_fig(res, VXOFF_BENCH_END_SERVER), cs->id, NULL);
+	ss = stream_by_id(end_fig(res, VXOFF_BENCH_END_SERVER), cs->id, idx, NULL);
 	tx = reversed(res) ? ss : cs;
 	rx = reversed(res) ? cs : ss;
 	memset(&s, 0, sizeof(s));
@@ -357,13 +366,13 @@ static const struct vxoff__interval_fig *iv_at(const struct vxoff__end_fig *f, u
 	return &f->intervals[(size_t)sidx * f->nintervals + idx];
 }
 
-/* Interval idx of the stream with that id on an end, or NULL. */
+/* Interval idx of the stream with that id (at row hint, usually) on an end, or NULL. */
 static const struct vxoff__interval_fig *iv_of(const struct vxoff__end_fig *f, uint32_t id,
-					       uint32_t idx)
+					       uint32_t hint, uint32_t idx)
 {
 	uint32_t sidx;
 
-	if (!stream_by_id(f, id, &sidx))
+	if (!stream_by_id(f, id, hint, &sidx))
 		return NULL;
 	return iv_at(f, sidx, idx);
 }
@@ -381,7 +390,7 @@ int vxoff_bench_result_interval(const struct vxoff_bench_result *res, uint32_t i
 		return -EINVAL;
 	if (idx >= vxoff_bench_result_interval_count(res))
 		return -ERANGE;
-	if (stream != VXOFF_BENCH_ALL_STREAMS && !stream_by_id(&res->client, stream, NULL))
+	if (stream != VXOFF_BENCH_ALL_STREAMS && !stream_by_id(&res->client, stream, stream, NULL))
 		return -ERANGE;
 	rx = receiver(res);
 	tx = sender(res);
@@ -397,8 +406,8 @@ int vxoff_bench_result_interval(const struct vxoff_bench_result *res, uint32_t i
 
 		if (stream != VXOFF_BENCH_ALL_STREAMS && id != stream)
 			continue;
-		r = iv_of(rx, id, idx);
-		t = iv_of(tx, id, idx);
+		r = iv_of(rx, id, i, idx);
+		t = iv_of(tx, id, i, idx);
 		/* the span from the receiving end when it has this interval */
 		if (!have_span && (r || t)) {
 			v.start_ns = r ? r->start_ns : t->start_ns;
@@ -422,7 +431,7 @@ int vxoff_bench_result_interval(const struct vxoff_bench_result *res, uint32_t i
 	if (!have_rx)
 		for (uint32_t i = 0; tx && i < cl->nstreams; i++) {
 			uint32_t id = cl->streams[i].id;
-			const struct vxoff__interval_fig *t = iv_of(tx, id, idx);
+			const struct vxoff__interval_fig *t = iv_of(tx, id, i, idx);
 
 			if (t && (stream == VXOFF_BENCH_ALL_STREAMS || id == stream))
 				v.bytes += t->bytes;
