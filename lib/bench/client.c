@@ -64,8 +64,8 @@ struct client {
 static int bad(struct client *c, const char *opt, const char *unit, unsigned long long v,
 	       unsigned long long lim)
 {
-	return vxoff__err(c->ctx, -EINVAL, VXOFF_REASON_ARG, "%s %llu%s is over the limit of %llu%s",
-			  opt, v, unit, lim, unit);
+	return vxoff__err(c->ctx, -EINVAL, VXOFF_REASON_ARG,
+			  "%s %llu%s is over the limit of %llu%s", opt, v, unit, lim, unit);
 }
 
 static int check_opts(struct client *c)
@@ -226,7 +226,8 @@ static int connect_to(struct client *c, int fd, uint64_t deadline, const char *w
 		if (now >= deadline)
 			return vxoff__err(c->ctx, -ETIMEDOUT, VXOFF_REASON_TIMEOUT,
 					  "%s to %s port %u: no answer within %u ms", what,
-					  c->o.host, ntohs(((struct sockaddr_in *)&c->srv)->sin_port),
+					  c->o.host,
+					  ntohs(((struct sockaddr_in *)&c->srv)->sin_port),
 					  c->o.timeout_ms);
 		r = poll(&pf, 1, (int)((deadline - now) / 1000000ull) + 1);
 		if (r < 0 && errno != EINTR)
@@ -372,7 +373,8 @@ static int handshake(struct client *c)
 	r = vxoff__bench_hello_decode(hello, &major, &minor, &maxf);
 	if (r == -EPROTONOSUPPORT)
 		return vxoff__err(c->ctx, r, VXOFF_REASON_PEER,
-				  "the server at %s speaks protocol version %u.%u, this client %u.%u",
+				  "the server at %s speaks protocol version %u.%u, this client "
+				  "%u.%u",
 				  c->o.host, major, minor, VXOFF__BENCH_MAJOR, VXOFF__BENCH_MINOR);
 	if (r < 0)
 		return vxoff__err(c->ctx, -EPROTO, VXOFF_REASON_PROTOCOL,
@@ -413,14 +415,15 @@ static int handshake(struct client *c)
 	if (type != VXOFF__BENCH_MSG_PARAMS_OK) {
 		free(pl);
 		return vxoff__err(c->ctx, -EPROTO, VXOFF_REASON_PROTOCOL,
-				  "the server at %s answered PARAMS with message type %u", c->o.host,
-				  type);
+				  "the server at %s answered PARAMS with message type %u",
+				  c->o.host, type);
 	}
 	r = vxoff__bench_decode_accept(pl, len, &c->acc, why, sizeof(why));
 	free(pl);
 	if (r < 0)
 		return vxoff__err(c->ctx, -EPROTO, VXOFF_REASON_PROTOCOL,
-				  "the server at %s sent a malformed PARAMS_OK: %s", c->o.host, why);
+				  "the server at %s sent a malformed PARAMS_OK: %s", c->o.host,
+				  why);
 	/* the server's effective values, checked with the same code */
 	r = vxoff__bench_params_check(&c->acc.params, why, sizeof(why));
 	if (r < 0 || c->acc.params.streams != c->p.streams ||

@@ -85,6 +85,7 @@ struct test {
 	atomic_uint_fast64_t end_ns; /* expected end, for busy replies */
 	atomic_bool over;	  /* the client has (or is about to have) its last message */
 	atomic_bool done;	  /* the thread has freed everything of the test */
+	char why[320];		  /* the test thread's: what ended the test early */
 };
 
 /* ---- fds and log ---- */
@@ -145,6 +146,20 @@ static void tlog(struct test *t, uint32_t level, const char *fmt, ...)
 	pthread_mutex_unlock(&srv->lock);
 	free(s);
 	notify(srv->note_efd);
+}
+
+/* The first cause of a test's failure, for the one line test_main() logs about it. */
+static void twhy(struct test *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void twhy(struct test *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (t->why[0])
+		return;
+	va_start(ap, fmt);
+	vsnprintf(t->why, sizeof(t->why), fmt, ap);
+	va_end(ap);
 }
 
 static void flush_log(struct vxoff_bench_server *srv)
@@ -545,8 +560,7 @@ static int ctl_event(struct test *t, const char *phase)
 	r = vxoff__bench_read_frame(t->ctl, after_ms(VXOFF__BENCH_IDLE_MS), t->srv->stop_efd,
 				    &type, &pl, &len);
 	if (r < 0) {
-		tlog(t, VXOFF_LOG_INFO, "client %s: control connection lost during %s: %s",
-		     t->peer, phase, strerror(-r));
+		twhy(t, "control connection lost during %s: %s", phase, strerror(-r));
 		return r == -ECONNRESET ? -ECONNABORTED : -EPROTO;
 	}
 	if (type == VXOFF__BENCH_MSG_ABORT) {
@@ -554,13 +568,11 @@ static int ctl_event(struct test *t, const char *phase)
 		    0)
 			snprintf(reason, sizeof(reason), "(malformed: %s)", why);
 		free(pl);
-		tlog(t, VXOFF_LOG_INFO, "client %s aborted during %s: %s", t->peer, phase,
-		     reason);
+		twhy(t, "the client aborted during %s: %s", phase, reason);
 		return -ECONNABORTED;
 	}
 	free(pl);
-	tlog(t, VXOFF_LOG_WARNING, "client %s sent message type %u during %s: dropped", t->peer,
-	     type, phase);
+	twhy(t, "the client sent message type %u during %s: dropped", type, phase);
 	return -EPROTO;
 }
 
@@ -581,9 +593,8 @@ static int tcp_streams(struct test *t, const struct vxoff__bench_params *p, int 
 		uint32_t nq;
 
 		if (now >= deadline) {
-			tlog(t, VXOFF_LOG_WARNING,
-			     "client %s: %u of %u data connections within %u ms: dropped", t->peer,
-			     n, p->streams, VXOFF__BENCH_STREAMS_MS);
+			twhy(t, "%u of %u data connections within %u ms: dropped", n,
+			     p->streams, VXOFF__BENCH_STREAMS_MS);
 			return -ETIMEDOUT;
 		}
 		r = poll(pf, 3, (int)((deadline - now) / 1000000ull) + 1);
@@ -613,8 +624,7 @@ static int tcp_streams(struct test *t, const struct vxoff__bench_params *p, int 
 			r = vxoff__stream_sockopts(q[i], p, p->flags & VXOFF_BENCH_F_REVERSE,
 						   &zc_off, why, sizeof(why));
 			if (r < 0) {
-				tlog(t, VXOFF_LOG_WARNING, "client %s: data connection: %s",
-				     t->peer, why);
+				twhy(t, "data connection: %s", why);
 				srv_close(srv, q[i]);
 				for (uint32_t j = i + 1; j < nq; j++)
 					srv_close(srv, q[j]);
@@ -657,9 +667,8 @@ static int udp_streams(struct test *t, const struct vxoff__bench_params *p, int 
 		ssize_t len;
 
 		if (now >= deadline) {
-			tlog(t, VXOFF_LOG_WARNING,
-			     "client %s: %u of %u UDP streams registered within %u ms: dropped",
-			     t->peer, n, p->streams, VXOFF__BENCH_STREAMS_MS);
+			twhy(t, "%u of %u UDP streams registered within %u ms: dropped", n,
+			     p->streams, VXOFF__BENCH_STREAMS_MS);
 			return -ETIMEDOUT;
 		}
 		pf[k++] = (struct pollfd){ .fd = *lfd, .events = POLLIN };
@@ -695,7 +704,8 @@ static int udp_streams(struct test *t, const struct vxoff__bench_params *p, int 
 		    !same_bytes(buf, t->cookie, VXOFF__BENCH_COOKIE_LEN)) {
 			atomic_fetch_add(&srv->protocol_errors, 1);
 			tlog(t, VXOFF_LOG_WARNING,
-			     "UDP registration of %zd bytes without the test's cookie: ignored", len);
+			     "UDP registration of %zd bytes without the test's cookie: ignored",
+			     len);
 			continue;
 		}
 		{
@@ -755,9 +765,7 @@ static int negotiate(struct test *t, struct test_state *st, struct vxoff__bench_
 		free(pl);
 		if (r == -ECANCELED)
 			return r;
-		atomic_fetch_add(&srv->protocol_errors, 1);
-		tlog(t, VXOFF_LOG_WARNING, "client %s: no valid PARAMS within %u ms (%s): dropped",
-		     t->peer, VXOFF__BENCH_PARAMS_MS,
+		twhy(t, "no valid PARAMS within %u ms (%s)", VXOFF__BENCH_PARAMS_MS,
 		     r < 0 ? strerror(-r) : "another message type");
 		return -EPROTO;
 	}
@@ -820,7 +828,8 @@ static int negotiate(struct test *t, struct test_state *st, struct vxoff__bench_
 	if (p->flags & VXOFF_BENCH_F_UDP) {
 		*udp_bound = srv->local;
 		*udp_blen = srv->local_len;
-		st->udp_lfd = test_socket(t, SOCK_DGRAM | SOCK_NONBLOCK, udp_bound, *udp_blen, true);
+		st->udp_lfd =
+			test_socket(t, SOCK_DGRAM | SOCK_NONBLOCK, udp_bound, *udp_blen, true);
 		if (st->udp_lfd < 0) {
 			/* the TCP port's number is taken for UDP here: any port */
 			set_port(udp_bound, 0);
@@ -876,7 +885,7 @@ static int exchange_results(struct test *t, struct test_state *st)
 	r = vxoff__bench_decode_results(pl, len, &st->theirs, why, sizeof(why));
 	free(pl);
 	if (r < 0) {
-		tlog(t, VXOFF_LOG_WARNING, "client %s: malformed RESULTS: %s", t->peer, why);
+		twhy(t, "malformed RESULTS: %s", why);
 		return -EPROTO;
 	}
 	r = send_frame(t, vxoff__bench_encode_results(&st->mine, &len), &len,
@@ -976,7 +985,7 @@ static int run_test(struct test *t, struct test_state *st)
 
 		r = vxoff__data_new(&cfg, &st->data, why, sizeof(why));
 		if (r < 0) {
-			tlog(t, VXOFF_LOG_ERR, "client %s: %s", t->peer, why);
+			twhy(t, "%s", why);
 			return r;
 		}
 		/* the data path owns the sockets now */
@@ -986,7 +995,7 @@ static int run_test(struct test *t, struct test_state *st)
 	r = vxoff__data_run(st->data, vxoff__mono_ns(), t->ctl, srv->stop_efd, NULL, NULL,
 			    &st->early, why, sizeof(why));
 	if (r < 0) {
-		tlog(t, VXOFF_LOG_WARNING, "client %s: test ended early: %s", t->peer, why);
+		twhy(t, "test ended early: %s", why);
 		return r;
 	}
 	r = vxoff__data_figures(st->data, &st->mine);
@@ -1021,19 +1030,22 @@ static void *test_main(void *arg)
 		     t->peer);
 	} else if (r == -ECONNABORTED || r == -ECONNRESET) {
 		atomic_fetch_add(&srv->aborted, 1);
-		tlog(t, VXOFF_LOG_INFO, "client %s: the client ended the test (%s)", t->peer,
-		     strerror(-r));
+		tlog(t, VXOFF_LOG_INFO, "client %s: the client ended the test: %s", t->peer,
+		     t->why[0] ? t->why : strerror(-r));
 	} else if (r == -EPROTO) {
 		atomic_fetch_add(&srv->protocol_errors, 1);
 		send_abort(t, "protocol error");
-		tlog(t, VXOFF_LOG_WARNING, "client %s: protocol error: dropped", t->peer);
+		tlog(t, VXOFF_LOG_WARNING, "client %s: protocol error, dropped: %s", t->peer,
+		     t->why[0] ? t->why : "unexpected message");
 	} else if (r < 0) {
-		char msg[128];
+		char msg[160];
 
-		snprintf(msg, sizeof(msg), "server error: %s", strerror(-r));
+		snprintf(msg, sizeof(msg), "server error: %.140s", t->why[0] ? t->why
+									   : strerror(-r));
 		send_abort(t, msg);
 		atomic_fetch_add(&srv->aborted, 1);
-		tlog(t, VXOFF_LOG_WARNING, "client %s: test failed: %s", t->peer, strerror(-r));
+		tlog(t, VXOFF_LOG_WARNING, "client %s: test failed: %s", t->peer,
+		     t->why[0] ? t->why : strerror(-r));
 	}
 	if (st) {
 		/* the data path's sockets close with it */
@@ -1293,7 +1305,8 @@ static void expire(struct vxoff_bench_server *srv)
 		if (!pc->drain) {
 			atomic_fetch_add(&srv->protocol_errors, 1);
 			vxoff__log(srv->ctx, VXOFF_LOG_WARNING,
-				   "client %s: no hello or cookie in time (%u of %zu bytes): dropped",
+				   "client %s: no hello or cookie in time (%u of %zu bytes): "
+				   "dropped",
 				   pc->peer, pc->got, sizeof(pc->buf));
 		}
 		pend_remove(srv, i, true);

@@ -45,6 +45,7 @@
 #define UDP_END_MARKERS 3u
 #define UDP_SEEN_BITS 65536u	   /* duplicate detection window, in sequence numbers */
 #define SEQ_END UINT64_MAX
+#define RESULTS_ENTRIES 6144u	   /* interval entries (all streams) one RESULTS may carry */
 
 struct udp_stats {
 	uint64_t packets, lost, ooo, dups;
@@ -115,13 +116,21 @@ int vxoff__bench_schedule(const struct vxoff__bench_params *p, uint64_t **ends, 
 {
 	uint64_t iv = (uint64_t)(p->interval_ms ? p->interval_ms : 1000u);
 	uint64_t omit = p->omit_ms, dur = p->duration_ms, cnt;
+	/* RESULTS carries streams x intervals entries of about 100 bytes: stay well inside its
+	 * 1 MiB cap, and inside the per-series limit a peer accepts */
+	uint64_t cap = RESULTS_ENTRIES / (p->streams ? p->streams : 1u);
+
+	if (cap > VXOFF__BENCH_MAX_INTERVALS)
+		cap = VXOFF__BENCH_MAX_INTERVALS;
+	if (cap < 4)
+		cap = 4;
 	uint64_t *e;
 	uint32_t k = 0;
 
 	/* grow the period until both parts fit the cap (each part rounds up) */
 	for (;;) {
 		cnt = (omit + iv - 1) / iv + (dur + iv - 1) / iv;
-		if (cnt <= VXOFF__BENCH_MAX_INTERVALS)
+		if (cnt <= cap)
 			break;
 		iv *= 2;
 	}
@@ -986,7 +995,8 @@ int vxoff__bench_stream_cpus(const char *list, uint32_t n, int32_t *out, char *e
 		if (!CPU_ISSET_S(c, sz, allowed)) {
 			CPU_FREE(allowed);
 			return errf(errbuf, errlen, -EINVAL,
-				    "CPU list '%s': CPU %u is offline or not allowed here", list, c);
+				    "CPU list '%s': CPU %u is offline or not allowed here", list,
+				    c);
 		}
 		ids[k++] = (int32_t)c;
 	}

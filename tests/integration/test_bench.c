@@ -14,6 +14,8 @@
  *   bad_input       streams over 128, duration over the limit, unknown congestion control,
  *                   a name instead of an address, a busy server: clear errors naming it
  *   zerocopy_fixed_rate  MSG_ZEROCOPY (or its refusal flagged) and pacing to 2 Gbit/s
+ *   udp_unlimited_reverse, ipv6   the server sends UDP as fast as it can; TCP over IPv6
+ *   once            a VXOFF_BENCH_SERVER_F_ONCE server returns from run() after one test
  *   cancel          the interval callback stops the test: -ECANCELED, the server frees it all
  *   server_clean    the server's counters, and its open sockets back to the listener alone
  *   server_stop     (last) stop mid-test: run() returns 0, the client gets the reason
@@ -25,6 +27,7 @@
 #endif
 #include <errno.h>
 #include <inttypes.h>
+#include <stdint.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -56,6 +59,7 @@ static struct {
 	uint32_t port;
 	uint64_t tcp_mem_max; /* tcp_wmem[2] + tcp_rmem[2] of the namespaces */
 	uint32_t log_lines;
+	bool have_v6;
 	pthread_mutex_t log_lock;
 } g = { .log_lock = PTHREAD_MUTEX_INITIALIZER };
 
@@ -140,6 +144,10 @@ static int group_setup(void **state)
 		g.skip = "could not create the VXLAN devices (vxlan module missing?)";
 		return 0;
 	}
+	/* IPv6 too (nodad: usable at once); without it the ipv6 test skips */
+	g.have_v6 = nt_sh_quiet("ip -n %s addr add 2001:db8::1/64 dev va nodad && ip -n %s addr "
+				"add 2001:db8::2/64 dev vb nodad",
+				g.ns_c, g.ns_s) == 0;
 	g.tcp_mem_max = sysctl_max(g.ns_c, "tcp_wmem") + sysctl_max(g.ns_c, "tcp_rmem");
 	{
 		uint64_t s = sysctl_max(g.ns_s, "tcp_wmem") + sysctl_max(g.ns_s, "tcp_rmem");
@@ -358,6 +366,8 @@ static void check(const struct vxoff_bench_result *res, const struct vxoff_bench
 	j = json_tokener_parse(json);
 	if (!j)
 		fail_msg("the result's JSON does not parse: %.200s", json);
+	if (getenv("VXOFF_TEST_VERBOSE"))
+		fprintf(stderr, "%s\n", json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY));
 	json_object_put(j);
 	vxoff_free(json);
 }
@@ -556,6 +566,84 @@ static void cancel(void **state)
 			 st.aborted, aborted, st.open_fds);
 }
 
+static void udp_unlimited_reverse(void **state)
+{
+	VXOFF_OPTS(vxoff_bench_opts, o, .host = PLAIN_HOST, .duration_ms = 1000, .omit_ms = 200,
+		   .interval_ms = 250, .streams = 2,
+		   .flags = VXOFF_BENCH_F_UDP | VXOFF_BENCH_F_REVERSE, .len = 1200);
+	VXOFF_OUT(vxoff_bench_summary, s);
+	struct live l = { 0 };
+	struct vxoff_bench_result *res;
+
+	(void)state;
+	SKIP_IF_NEEDED();
+	res = run(&o, &l);
+	assert_int_equal(vxoff_bench_result_summary(res, &s), 0);
+	print_message("  UDP unlimited: %" PRIu64 " packets, %" PRIu64 " lost, %" PRIu64
+		      " out of order, jitter %.4f ms\n",
+		      s.udp_packets, s.udp_lost, s.udp_out_of_order, s.udp_jitter_ms);
+	/* what the receiver counted is whole datagrams of the asked size */
+	assert_true(s.udp_packets > 0);
+	assert_true(s.bytes_received == s.udp_packets * 1200u);
+	check(res, &o, &l, s.udp_lost * 1200u + 2u * 1200u * 64u);
+	vxoff_bench_result_free(res);
+}
+
+static void ipv6(void **state)
+{
+	VXOFF_OPTS(vxoff_bench_opts, o, .host = "2001:db8::2", .duration_ms = 1000,
+		   .omit_ms = 200, .interval_ms = 250);
+	struct live l = { 0 };
+	struct vxoff_bench_result *res;
+
+	(void)state;
+	SKIP_IF_NEEDED();
+	if (!g.have_v6) {
+		print_message("SKIP: no IPv6 on the veth pair\n");
+		skip();
+	}
+	res = run(&o, &l);
+	check(res, &o, &l, 0);
+	vxoff_bench_result_free(res);
+}
+
+static void *once_main(void *arg)
+{
+	struct vxoff_bench_server *srv = arg;
+
+	return (void *)(intptr_t)vxoff_bench_server_run(srv);
+}
+
+/* A server with VXOFF_BENCH_SERVER_F_ONCE: run() returns by itself after one test. */
+static void once(void **state)
+{
+	VXOFF_OPTS(vxoff_bench_server_opts, so,
+		   .flags = VXOFF_BENCH_SERVER_F_ONCE | VXOFF_BENCH_SERVER_F_ANY_PORT);
+	VXOFF_OPTS(vxoff_bench_opts, o, .host = PLAIN_HOST, .duration_ms = 300,
+		   .interval_ms = 100, .flags = VXOFF_BENCH_F_NO_CONDITIONS);
+	VXOFF_OUT(vxoff_bench_server_stats, st);
+	struct vxoff_bench_server *srv = NULL;
+	struct vxoff_bench_result *res = NULL;
+	pthread_t th;
+	void *rc;
+
+	(void)state;
+	SKIP_IF_NEEDED();
+	assert_int_equal(vxoff_bench_server_new(g.sctx, &so, &srv), 0);
+	assert_int_equal(vxoff_bench_server_stats(srv, &st), 0);
+	o.port = st.port;
+	assert_int_equal(pthread_create(&th, NULL, once_main, srv), 0);
+	if (vxoff_bench_run(g.cctx, &o, NULL, NULL, &res) < 0)
+		fail_msg("run against the --once server: %s", errmsg(g.cctx));
+	vxoff_bench_result_free(res);
+	assert_int_equal(pthread_join(th, &rc), 0); /* returns without a stop */
+	assert_int_equal((int)(intptr_t)rc, 0);
+	assert_int_equal(vxoff_bench_server_stats(srv, &st), 0);
+	assert_int_equal(st.tests, 1);
+	assert_int_equal(st.open_fds, 1);
+	vxoff_bench_server_free(srv);
+}
+
 struct busy_arg {
 	int rc;
 };
@@ -640,11 +728,13 @@ static void server_clean(void **state)
 		      st.accepted, st.tests, st.rejected, st.protocol_errors, st.aborted,
 		      st.open_fds);
 	assert_int_equal(st.open_fds, 1); /* the listener alone */
-	assert_true(st.tests >= 8);
+	assert_true(st.tests >= 10);
 	assert_true(st.aborted >= 1);
 	assert_true(st.rejected >= 1);
 	assert_int_equal(st.port, g.port);
+	pthread_mutex_lock(&g.log_lock);
 	assert_true(g.log_lines > 0);
+	pthread_mutex_unlock(&g.log_lock);
 }
 
 struct stop_arg {
@@ -701,7 +791,9 @@ int main(void)
 		cmocka_unit_test(tcp_one),     cmocka_unit_test(tcp_four),
 		cmocka_unit_test(reverse),     cmocka_unit_test(udp_rate),
 		cmocka_unit_test(pinned_reno), cmocka_unit_test(vxlan),
-		cmocka_unit_test(zerocopy_fixed_rate), cmocka_unit_test(bad_input),
+		cmocka_unit_test(zerocopy_fixed_rate), cmocka_unit_test(udp_unlimited_reverse),
+		cmocka_unit_test(ipv6),		       cmocka_unit_test(once),
+		cmocka_unit_test(bad_input),
 		cmocka_unit_test(cancel),	       cmocka_unit_test(server_clean),
 		cmocka_unit_test(server_stop),
 	};
