@@ -288,8 +288,9 @@ int vxoff__bench_comparison_summarise(struct vxoff_bench_comparison *cmp);
 
 /* One end's interval schedule: intervals of interval_ms from START, cut at the end of the
  * warm-up and at the end of the window, at most VXOFF__BENCH_MAX_INTERVALS and few enough that
- * every stream's intervals fit one RESULTS (the period doubles until they do). ends[i] is the end of interval i in ns after START; *nomit of them are
- * warm-up. Heap array, free(). 0 or -ENOMEM. */
+ * every stream's intervals fit one RESULTS (the period doubles until they do). ends[i] is the
+ * end of interval i in ns after START; *nomit of them are warm-up. Heap array, free().
+ * 0 or -ENOMEM. */
 int vxoff__bench_schedule(const struct vxoff__bench_params *p, uint64_t **ends, uint32_t *n,
 			  uint32_t *nomit);
 
