@@ -216,8 +216,8 @@ int vxoff__bench_decode_results(const void *payload, size_t len, struct vxoff__e
 int vxoff__bench_params_check(const struct vxoff__bench_params *p, char *errbuf,
 			      size_t errlen);
 
-/* Frame I/O on a blocking-or-not socket with a deadline (CLOCK_MONOTONIC ns) and a stop fd
- * (-1 = none) that aborts the wait when readable. */
+/* Frame I/O on a blocking-or-not socket with a deadline (CLOCK_MONOTONIC ns, 0 = none) and a
+ * stop fd (-1 = none) that aborts the wait when readable. */
 int vxoff__bench_write_all(int fd, const void *buf, size_t len, uint64_t deadline_ns,
 			   int stop_fd);
 int vxoff__bench_read_all(int fd, void *buf, size_t len, uint64_t deadline_ns, int stop_fd);
