@@ -139,7 +139,7 @@ static int parse_set(const char *s, uint64_t *bits)
 
 static bool sets_eq(const char *a, const char *b)
 {
-	uint64_t *x = calloc(2 * (SET_BITS / 64), sizeof(uint64_t)), *y;
+	uint64_t *x = calloc((size_t)2 * (SET_BITS / 64), sizeof(uint64_t)), *y;
 	bool eq = false;
 
 	if (!x)

@@ -57,7 +57,8 @@ static int fs_do(struct fs_job *j, const char *root)
 
 		snprintf(dir, sizeof(dir), "%s/class/net/%s", root, j->dev);
 		if (access(dir, F_OK) < 0) {
-			j->werr = j->len = -ENODEV;
+			j->werr = -ENODEV;
+			j->len = -ENODEV;
 			return 0;
 		}
 	}
@@ -102,9 +103,10 @@ static int fs_sys_cb(void *arg, const char *sysroot)
 	if (j->text && j->private_sysfs) {
 		unsigned long fl = MS_REMOUNT | MS_NOSUID | MS_NODEV | MS_NOEXEC;
 
-		/* the mount, then its superblock: both were made read-only by that mount */
-		if (mount(NULL, sysroot, NULL, fl | MS_BIND, NULL) < 0 ||
-		    mount(NULL, sysroot, NULL, fl, NULL) < 0) {
+		/* the mount, then its superblock: both were made read-only by that mount (the
+		 * type is ignored on a remount; "none" rather than NULL for valgrind) */
+		if (mount(NULL, sysroot, "none", fl | MS_BIND, NULL) < 0 ||
+		    mount(NULL, sysroot, "none", fl, NULL) < 0) {
 			j->werr = -errno;
 			return 0;
 		}
@@ -769,7 +771,7 @@ static int write_irq(struct vxoff_ctx *ctx, const struct vxoff__knob *k)
 		goto out;
 	}
 	if (eff && *eff) {
-		uint64_t *want = calloc(2 * (VXOFF__CPU_LIMIT / 64), sizeof(uint64_t));
+		uint64_t *want = calloc((size_t)2 * (VXOFF__CPU_LIMIT / 64), sizeof(uint64_t));
 		bool inside = true;
 
 		if (want && vxoff__cpuset_parse(list, want, VXOFF__CPU_LIMIT, NULL) == 0 &&
