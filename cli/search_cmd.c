@@ -15,11 +15,11 @@
 
 #include "cli.h"
 
-#define SYN_SEARCH                                                                             \
-	"vxoff tune search IFACE --peer HOST [-n NETNS] [--peer-ns NETNS] [--peer-dev IFACE]"  \
-	" [--overlay DEV] [--peer-overlay DEV] --objective throughput|cpu|mix [--mix-weight W]" \
-	" --budget SEC [--pairs N] [--time MS] [--omit MS] [--allow mtu,channels]"             \
-	" [--jumbo-mtu N] [--skip NAMES] [--port N] [--snapshot-dir DIR] [--plan-out FILE]"    \
+#define SYN_SEARCH                                                                                 \
+	"vxoff tune search IFACE --peer HOST [-n NETNS] [--peer-ns NETNS] [--peer-dev IFACE]"      \
+	" [--overlay DEV] [--peer-overlay DEV] --objective throughput|cpu|mix [--mix-weight W]"    \
+	" --budget SEC [--pairs N] [--time MS] [--omit MS] [--allow mtu,channels]"                 \
+	" [--jumbo-mtu N] [--skip NAMES] [--port N] [--snapshot-dir DIR] [--plan-out FILE]"        \
 	" [--restore] [-j|-p]"
 
 #define SEARCH_SCHEMA "vxoff-tune-search/1"
@@ -51,7 +51,8 @@ static void help(void)
 	     "                          bench server is started there\n"
 	     "      --peer-dev IFACE    the receiver's underlay (default: IFACE)\n"
 	     "      --overlay DEV       the sender's VXLAN device (default: the one on IFACE)\n"
-	     "      --peer-overlay DEV  the receiver's VXLAN device (default: the one on peer-dev)\n"
+	     "      --peer-overlay DEV  the receiver's VXLAN device (default: the one on "
+	     "peer-dev)\n"
 	     "      --objective O       throughput, cpu (CPU-s/GB of the receiver) or mix\n"
 	     "      --mix-weight W      weight of throughput in the mix, 0 < W < 1 (0.5)\n"
 	     "      --budget SEC        wall-clock budget of the whole search\n"
@@ -75,8 +76,8 @@ static void help(void)
 
 static const char *why_name(uint32_t why)
 {
-	static const char *const n[] = { "", "gain", "noise", "loss", "too few pairs", "failed",
-					  "stopped" };
+	static const char *const n[] = {"",	  "gain",   "noise", "loss", "too few pairs",
+					"failed", "stopped"};
 
 	return why < sizeof(n) / sizeof(n[0]) ? n[why] : "";
 }
@@ -94,7 +95,7 @@ static int progress(void *user, uint32_t ev, const struct vxoff_search_trial *t)
 			t->last_arm ? "cand" : "base", t->last_bps / 1e9);
 	else if (ev == VXOFF_SEARCH_EV_TRIAL_END)
 		fprintf(stderr, "  -> %s (%s): %s\n",
-			t->outcome == VXOFF_SEARCH_KEPT	      ? "kept"
+			t->outcome == VXOFF_SEARCH_KEPT	   ? "kept"
 			: t->outcome == VXOFF_SEARCH_FINAL ? "final"
 							   : "reverted",
 			why_name(t->why), t->message ? t->message : "");
@@ -134,9 +135,9 @@ static void print_table(const struct vxoff_search *s)
 		if (vxoff_search_trial(s, i, &t) < 0)
 			continue;
 		printf("%-3u %-22s %-9s %-8s %12.2f %12.2f %8.3f %8.3f-%-8.3f\n", i + 1, t.name,
-		       t.outcome == VXOFF_SEARCH_KEPT	   ? "kept"
+		       t.outcome == VXOFF_SEARCH_KEPT	 ? "kept"
 		       : t.outcome == VXOFF_SEARCH_FINAL ? "final"
-							  : "reverted",
+							 : "reverted",
 		       why_name(t.why), t.base_bps / 1e9, t.cand_bps / 1e9, t.ratio, t.ci_low,
 		       t.ci_high);
 	}
@@ -152,8 +153,8 @@ static void print_table(const struct vxoff_search *s)
 
 			if (vxoff_tune_plan_item(p, i, &it) == 0)
 				printf("  %s %s%s%s -> %s\n", vxoff_knob_kind_name(it.kind),
-				       it.dev ? it.dev : "", it.key ? " " : "", it.key ? it.key : "",
-				       it.target);
+				       it.dev ? it.dev : "", it.key ? " " : "",
+				       it.key ? it.key : "", it.target);
 		}
 	}
 	if (*vxoff_search_bench_cpus(s, 0) || *vxoff_search_bench_cpus(s, 1))
@@ -187,33 +188,50 @@ static int write_plan(struct vxoff_ctx *ctx, const struct vxoff_search *s, uint3
 
 int cmd_tune_search(int argc, char **argv)
 {
-	enum { O_PEER = 256, O_PEER_NS, O_PEER_DEV, O_OVERLAY, O_PEER_OVERLAY, O_OBJECTIVE,
-	       O_MIX, O_BUDGET, O_PAIRS, O_TIME, O_OMIT, O_ALLOW, O_JUMBO, O_SKIP, O_PORT,
-	       O_SNAPDIR, O_PLAN_OUT, O_RESTORE };
+	enum {
+		O_PEER = 256,
+		O_PEER_NS,
+		O_PEER_DEV,
+		O_OVERLAY,
+		O_PEER_OVERLAY,
+		O_OBJECTIVE,
+		O_MIX,
+		O_BUDGET,
+		O_PAIRS,
+		O_TIME,
+		O_OMIT,
+		O_ALLOW,
+		O_JUMBO,
+		O_SKIP,
+		O_PORT,
+		O_SNAPDIR,
+		O_PLAN_OUT,
+		O_RESTORE
+	};
 	static const struct option opts[] = {
-		{ "netns", required_argument, NULL, 'n' },
-		{ "peer", required_argument, NULL, O_PEER },
-		{ "peer-ns", required_argument, NULL, O_PEER_NS },
-		{ "peer-dev", required_argument, NULL, O_PEER_DEV },
-		{ "overlay", required_argument, NULL, O_OVERLAY },
-		{ "peer-overlay", required_argument, NULL, O_PEER_OVERLAY },
-		{ "objective", required_argument, NULL, O_OBJECTIVE },
-		{ "mix-weight", required_argument, NULL, O_MIX },
-		{ "budget", required_argument, NULL, O_BUDGET },
-		{ "pairs", required_argument, NULL, O_PAIRS },
-		{ "time", required_argument, NULL, O_TIME },
-		{ "omit", required_argument, NULL, O_OMIT },
-		{ "allow", required_argument, NULL, O_ALLOW },
-		{ "jumbo-mtu", required_argument, NULL, O_JUMBO },
-		{ "skip", required_argument, NULL, O_SKIP },
-		{ "port", required_argument, NULL, O_PORT },
-		{ "snapshot-dir", required_argument, NULL, O_SNAPDIR },
-		{ "plan-out", required_argument, NULL, O_PLAN_OUT },
-		{ "restore", no_argument, NULL, O_RESTORE },
-		{ "json", no_argument, NULL, 'j' },
-		{ "pretty", no_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{"netns", required_argument, NULL, 'n'},
+		{"peer", required_argument, NULL, O_PEER},
+		{"peer-ns", required_argument, NULL, O_PEER_NS},
+		{"peer-dev", required_argument, NULL, O_PEER_DEV},
+		{"overlay", required_argument, NULL, O_OVERLAY},
+		{"peer-overlay", required_argument, NULL, O_PEER_OVERLAY},
+		{"objective", required_argument, NULL, O_OBJECTIVE},
+		{"mix-weight", required_argument, NULL, O_MIX},
+		{"budget", required_argument, NULL, O_BUDGET},
+		{"pairs", required_argument, NULL, O_PAIRS},
+		{"time", required_argument, NULL, O_TIME},
+		{"omit", required_argument, NULL, O_OMIT},
+		{"allow", required_argument, NULL, O_ALLOW},
+		{"jumbo-mtu", required_argument, NULL, O_JUMBO},
+		{"skip", required_argument, NULL, O_SKIP},
+		{"port", required_argument, NULL, O_PORT},
+		{"snapshot-dir", required_argument, NULL, O_SNAPDIR},
+		{"plan-out", required_argument, NULL, O_PLAN_OUT},
+		{"restore", no_argument, NULL, O_RESTORE},
+		{"json", no_argument, NULL, 'j'},
+		{"pretty", no_argument, NULL, 'p'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	VXOFF_OPTS(vxoff_search_opts, so, .objective = UINT32_MAX);
 	const char *netns = NULL, *peer_ns = NULL, *plan_out = NULL, *snapdir = NULL;
@@ -238,12 +256,24 @@ int cmd_tune_search(int argc, char **argv)
 						       argv[optind - 1], optarg);
 		}
 		switch (c) {
-		case 'n': netns = optarg; break;
-		case O_PEER: so.host = optarg; break;
-		case O_PEER_NS: peer_ns = optarg; break;
-		case O_PEER_DEV: so.peer_dev = optarg; break;
-		case O_OVERLAY: so.overlay = optarg; break;
-		case O_PEER_OVERLAY: so.peer_overlay = optarg; break;
+		case 'n':
+			netns = optarg;
+			break;
+		case O_PEER:
+			so.host = optarg;
+			break;
+		case O_PEER_NS:
+			peer_ns = optarg;
+			break;
+		case O_PEER_DEV:
+			so.peer_dev = optarg;
+			break;
+		case O_OVERLAY:
+			so.overlay = optarg;
+			break;
+		case O_PEER_OVERLAY:
+			so.peer_overlay = optarg;
+			break;
 		case O_OBJECTIVE:
 			so.objective = !strcmp(optarg, "throughput") ? VXOFF_SEARCH_OBJ_THROUGHPUT
 				       : !strcmp(optarg, "cpu")	     ? VXOFF_SEARCH_OBJ_CPU
@@ -263,24 +293,38 @@ int cmd_tune_search(int argc, char **argv)
 			so.budget_s = (uint32_t)v;
 			have_budget = v > 0;
 			break;
-		case O_PAIRS: so.pairs = (uint32_t)v; break;
-		case O_TIME: so.duration_ms = (uint32_t)v; break;
-		case O_OMIT: so.omit_ms = (uint32_t)v; break;
-		case O_JUMBO: so.jumbo_mtu = (uint32_t)v; break;
-		case O_PORT: so.port = (uint32_t)v; break;
-		case O_SKIP: so.skip = optarg; break;
+		case O_PAIRS:
+			so.pairs = (uint32_t)v;
+			break;
+		case O_TIME:
+			so.duration_ms = (uint32_t)v;
+			break;
+		case O_OMIT:
+			so.omit_ms = (uint32_t)v;
+			break;
+		case O_JUMBO:
+			so.jumbo_mtu = (uint32_t)v;
+			break;
+		case O_PORT:
+			so.port = (uint32_t)v;
+			break;
+		case O_SKIP:
+			so.skip = optarg;
+			break;
 		case O_ALLOW: {
 			char *copy = strdup(optarg), *save = NULL;
 
 			if (!copy)
 				return cli_errno("--allow", -ENOMEM);
-			for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+			for (char *t = strtok_r(copy, ",", &save); t;
+			     t = strtok_r(NULL, ",", &save)) {
 				if (!strcmp(t, "mtu")) {
 					so.flags |= VXOFF_SEARCH_F_ALLOW_MTU;
 				} else if (!strcmp(t, "channels")) {
 					so.flags |= VXOFF_SEARCH_F_ALLOW_CHANNELS;
 				} else {
-					cli_usage_error(SYN_SEARCH, "--allow: unknown change: %s", t);
+					cli_usage_error(SYN_SEARCH, "--allow: unknown change: %s",
+							t);
 					free(copy);
 					return CLI_EXIT_USAGE;
 				}
@@ -288,12 +332,24 @@ int cmd_tune_search(int argc, char **argv)
 			free(copy);
 			break;
 		}
-		case O_SNAPDIR: snapdir = optarg; break;
-		case O_PLAN_OUT: plan_out = optarg; break;
-		case O_RESTORE: restore = true; break;
-		case 'j': json = true; break;
-		case 'p': json = pretty = true; break;
-		case 'h': help(); return CLI_EXIT_OK;
+		case O_SNAPDIR:
+			snapdir = optarg;
+			break;
+		case O_PLAN_OUT:
+			plan_out = optarg;
+			break;
+		case O_RESTORE:
+			restore = true;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'p':
+			json = pretty = true;
+			break;
+		case 'h':
+			help();
+			return CLI_EXIT_OK;
 		case ':':
 			return cli_usage_error(SYN_SEARCH, "%s needs a value", argv[optind - 1]);
 		default:

@@ -19,7 +19,7 @@
 extern "C" {
 #endif
 
-struct vxoff_search;	/* one search: its options, its trials, the kept plans */
+struct vxoff_search; /* one search: its options, its trials, the kept plans */
 struct vxoff_tune_plan;
 
 /* Objectives. Throughput: bit/s at the receiver, higher is better. CPU: CPU-s/GB of the
@@ -32,22 +32,22 @@ struct vxoff_tune_plan;
 #define VXOFF_SEARCH_MIN_PAIRS 5u
 
 /* Why a decision came out as it did. */
-#define VXOFF_SEARCH_WHY_GAIN 1u      /* interval entirely on the better side of 1: keep */
-#define VXOFF_SEARCH_WHY_NOISE 2u     /* interval contains 1: revert */
-#define VXOFF_SEARCH_WHY_LOSS 3u      /* interval entirely on the worse side of 1: revert */
-#define VXOFF_SEARCH_WHY_TOO_FEW 4u   /* fewer than VXOFF_SEARCH_MIN_PAIRS usable pairs */
-#define VXOFF_SEARCH_WHY_FAILED 5u    /* the change or a run failed: reverted (trials only) */
-#define VXOFF_SEARCH_WHY_STOPPED 6u   /* stopped before the pairs were done (trials only) */
+#define VXOFF_SEARCH_WHY_GAIN 1u    /* interval entirely on the better side of 1: keep */
+#define VXOFF_SEARCH_WHY_NOISE 2u   /* interval contains 1: revert */
+#define VXOFF_SEARCH_WHY_LOSS 3u    /* interval entirely on the worse side of 1: revert */
+#define VXOFF_SEARCH_WHY_TOO_FEW 4u /* fewer than VXOFF_SEARCH_MIN_PAIRS usable pairs */
+#define VXOFF_SEARCH_WHY_FAILED 5u  /* the change or a run failed: reverted (trials only) */
+#define VXOFF_SEARCH_WHY_STOPPED 6u /* stopped before the pairs were done (trials only) */
 
 struct vxoff_search_decision {
 	uint32_t sz;
-	uint32_t keep;		/* 1 = keep the candidate, 0 = revert it */
-	uint32_t why;		/* VXOFF_SEARCH_WHY_* */
-	uint32_t n;		/* pairs used */
-	double ratio;		/* geometric mean of the per-pair score ratios cand/base */
-	double ci_low;		/* its 95 % interval (t-interval on log-ratios) */
+	uint32_t keep; /* 1 = keep the candidate, 0 = revert it */
+	uint32_t why;  /* VXOFF_SEARCH_WHY_* */
+	uint32_t n;    /* pairs used */
+	double ratio;  /* geometric mean of the per-pair score ratios cand/base */
+	double ci_low; /* its 95 % interval (t-interval on log-ratios) */
 	double ci_high;
-	double base_median;	/* median of the objective per arm, in its own unit */
+	double base_median; /* median of the objective per arm, in its own unit */
 	double cand_median;
 };
 #define VXOFF_SEARCH_DECISION_SZ_0_1 56u
@@ -90,29 +90,29 @@ VXOFF_API int vxoff_search_decide(uint32_t objective, double mix_weight, const d
 /* Outcomes of a trial. */
 #define VXOFF_SEARCH_KEPT 1u
 #define VXOFF_SEARCH_REVERTED 2u
-#define VXOFF_SEARCH_FINAL 3u	/* the final check: start state (base) vs kept plan (cand) */
+#define VXOFF_SEARCH_FINAL 3u /* the final check: start state (base) vs kept plan (cand) */
 
 struct vxoff_search_trial {
 	uint32_t sz;
-	uint32_t index;		/* 0-based */
-	uint32_t outcome;	/* VXOFF_SEARCH_KEPT, _REVERTED or _FINAL; 0 while running */
-	uint32_t why;		/* VXOFF_SEARCH_WHY_* */
-	uint32_t pairs;		/* pairs done */
-	int32_t err;		/* -errno of a failure (why = FAILED), else 0 */
-	const char *name;	/* candidate ("gro-receiver"); owned by the search */
-	const char *change;	/* what it changes, in words */
-	const char *message;	/* why, in words (a failure's message included) */
-	double base_bps;	/* medians per arm */
+	uint32_t index;	     /* 0-based */
+	uint32_t outcome;    /* VXOFF_SEARCH_KEPT, _REVERTED or _FINAL; 0 while running */
+	uint32_t why;	     /* VXOFF_SEARCH_WHY_* */
+	uint32_t pairs;	     /* pairs done */
+	int32_t err;	     /* -errno of a failure (why = FAILED), else 0 */
+	const char *name;    /* candidate ("gro-receiver"); owned by the search */
+	const char *change;  /* what it changes, in words */
+	const char *message; /* why, in words (a failure's message included) */
+	double base_bps;     /* medians per arm */
 	double cand_bps;
-	double base_cpu;	/* CPU-s/GB of the receiving end */
+	double base_cpu; /* CPU-s/GB of the receiving end */
 	double cand_cpu;
-	double ratio;		/* objective score ratio cand/base, geometric mean */
+	double ratio; /* objective score ratio cand/base, geometric mean */
 	double ci_low;
 	double ci_high;
-	double expected;	/* the prior gain the candidate was ordered by */
-	uint32_t last_arm;	/* EV_RUN: 0 = baseline, 1 = candidate */
+	double expected;   /* the prior gain the candidate was ordered by */
+	uint32_t last_arm; /* EV_RUN: 0 = baseline, 1 = candidate */
 	uint32_t reserved0;
-	double last_bps;	/* EV_RUN: that run's throughput */
+	double last_bps; /* EV_RUN: that run's throughput */
 };
 #define VXOFF_SEARCH_TRIAL_SZ_0_1 128u
 
@@ -141,7 +141,7 @@ struct vxoff_search_opts {
 	const char *snapshot_dir; /* existing directory for snapshot files; required */
 	vxoff_search_progress_fn progress; /* NULL = none */
 	void *progress_user;
-	uint64_t seed;		  /* order of the first pair of each trial; 0 = fixed (AB) */
+	uint64_t seed; /* order of the first pair of each trial; 0 = fixed (AB) */
 };
 #define VXOFF_SEARCH_OPTS_SZ_0_1 128u
 

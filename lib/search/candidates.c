@@ -52,8 +52,8 @@ static bool find(const struct vxoff_tune_state *st, uint32_t kind, int32_t index
 		if (vxoff_tune_state_get(st, i, &k) < 0 || k.kind != kind || k.index != index ||
 		    !same(k.key, key))
 			continue;
-		if (k.flags & (VXOFF_KNOB_F_READONLY | VXOFF_KNOB_F_UNSUPPORTED |
-			       VXOFF_KNOB_F_FIXED))
+		if (k.flags &
+		    (VXOFF_KNOB_F_READONLY | VXOFF_KNOB_F_UNSUPPORTED | VXOFF_KNOB_F_FIXED))
 			return false;
 		*out = k;
 		return true;
@@ -83,8 +83,8 @@ static int describe(struct vxoff__search_cand *c, const char *what)
 static int want(struct builder *b, uint32_t end, int overlay, uint32_t kind, int32_t index,
 		const char *key, const char *value, const char *reason)
 {
-	const struct vxoff_tune_state *st = kind == VXOFF_KNOB_SYSCTL ? b->sys[end]
-								      : b->st[end][overlay];
+	const struct vxoff_tune_state *st =
+		kind == VXOFF_KNOB_SYSCTL ? b->sys[end] : b->st[end][overlay];
 	VXOFF_OUT(vxoff_knob, k);
 	char what[160];
 	int r;
@@ -166,8 +166,7 @@ static int cpulist_ends(const char *list, long *first, long *last)
 	return 0;
 }
 
-static int sockbuf_value(const struct vxoff_tune_state *st, const char *key, char *buf,
-			 size_t len)
+static int sockbuf_value(const struct vxoff_tune_state *st, const char *key, char *buf, size_t len)
 {
 	VXOFF_OUT(vxoff_knob, k);
 	unsigned long lo, def, hi;
@@ -312,7 +311,7 @@ static int build(struct builder *b)
 		VXOFF_OUT(vxoff_knob, cur);
 		VXOFF_OUT(vxoff_knob, max);
 		const struct vxoff_tune_state *st = b->st[R][0];
-		static const char *const keys[] = { "combined", "rx" };
+		static const char *const keys[] = {"combined", "rx"};
 
 		for (size_t i = 0; st && i < 2; i++) {
 			char v[24];
@@ -356,7 +355,7 @@ static int cmp_expected(const void *a, const void *b)
 
 int vxoff__search_candidates(struct vxoff_search *s)
 {
-	struct builder b = { .s = s };
+	struct builder b = {.s = s};
 	int r = 0;
 
 	for (uint32_t e = 0; e < 2 && r == 0; e++) {
@@ -366,15 +365,17 @@ int vxoff__search_candidates(struct vxoff_search *s)
 			continue;
 		r = vxoff_tune_read(end->ctx, end->dev, VXOFF_TUNE_READ_F_SYSCTLS, &b.st[e][0]);
 		if (r < 0) {
-			r = vxoff__err(s->ctx, r, VXOFF_REASON_NONE, "search: reading %s on the %s: %s",
-				       end->dev, e ? "receiver" : "sender", strerror(-r));
+			r = vxoff__err(s->ctx, r, VXOFF_REASON_NONE,
+				       "search: reading %s on the %s: %s", end->dev,
+				       e ? "receiver" : "sender", strerror(-r));
 			break;
 		}
 		b.sys[e] = b.st[e][0];
 		if (end->overlay &&
 		    (r = vxoff_tune_read(end->ctx, end->overlay, 0, &b.st[e][1])) < 0)
-			r = vxoff__err(s->ctx, r, VXOFF_REASON_NONE, "search: reading %s on the %s: %s",
-				       end->overlay, e ? "receiver" : "sender", strerror(-r));
+			r = vxoff__err(s->ctx, r, VXOFF_REASON_NONE,
+				       "search: reading %s on the %s: %s", end->overlay,
+				       e ? "receiver" : "sender", strerror(-r));
 	}
 	if (r == 0)
 		r = build(&b);

@@ -7,10 +7,10 @@
 
 #include "search/search_internal.h"
 
-static const char *const why_names[] = { "", "gain", "noise", "loss", "too-few-pairs", "failed",
-					 "stopped" };
-static const char *const outcome_names[] = { "running", "kept", "reverted", "final" };
-static const char *const objective_names[] = { "throughput", "cpu", "mix" };
+static const char *const why_names[] = {"",	  "gain",   "noise", "loss", "too-few-pairs",
+					"failed", "stopped"};
+static const char *const outcome_names[] = {"running", "kept", "reverted", "final"};
+static const char *const objective_names[] = {"throughput", "cpu", "mix"};
 
 static int add(struct json_object *o, const char *k, struct json_object *v)
 {
@@ -31,8 +31,9 @@ static int add_str(struct json_object *o, const char *k, const char *s)
 /* A figure, or null when it was not measured. */
 static int num(struct json_object *o, const char *k, double v, bool known)
 {
-	return known ? add(o, k, json_object_new_double(v))
-		     : json_object_object_add(o, k, NULL) < 0 ? -ENOMEM : 0;
+	return known					? add(o, k, json_object_new_double(v))
+	       : json_object_object_add(o, k, NULL) < 0 ? -ENOMEM
+							: 0;
 }
 
 static int trial_json(const struct vxoff__search_trial *tr, struct json_object *arr)
@@ -48,26 +49,6 @@ static int trial_json(const struct vxoff__search_trial *tr, struct json_object *
 		json_object_put(runs);
 		return -ENOMEM;
 	}
-	for (uint32_t i = 0; i < tr->nruns && r == 0; i++) {
-		struct json_object *ro = json_object_new_object();
-
-		r = ro && json_object_array_add(runs, ro) == 0 ? 0 : -ENOMEM;
-		if (r < 0) {
-			json_object_put(ro);
-			break;
-		}
-		r = add(ro, "pair", json_object_new_int64(tr->runs[i].pair));
-		if (r == 0)
-			r = add(ro, "arm", json_object_new_string(tr->runs[i].arm ? "cand" : "base"));
-		if (r == 0)
-			r = add(ro, "bps", json_object_new_double(tr->runs[i].bps));
-		if (r == 0)
-			r = num(ro, "cpu_s_per_gb", tr->runs[i].cpu, tr->runs[i].cpu > 0);
-	}
-	if (r == 0)
-		r = add(o, "runs", runs);
-	else
-		json_object_put(runs);
 	if (r == 0)
 		r = add(o, "index", json_object_new_int64(t->index));
 	if (r == 0)
@@ -77,7 +58,8 @@ static int trial_json(const struct vxoff__search_trial *tr, struct json_object *
 	if (r == 0)
 		r = num(o, "expected_gain", t->expected, t->expected > 0);
 	if (r == 0)
-		r = add(o, "outcome", json_object_new_string(outcome_names[t->outcome < 4 ? t->outcome : 0]));
+		r = add(o, "outcome",
+			json_object_new_string(outcome_names[t->outcome < 4 ? t->outcome : 0]));
 	if (r == 0)
 		r = add(o, "why", json_object_new_string(why_names[t->why < 7 ? t->why : 0]));
 	if (r == 0)
@@ -100,6 +82,27 @@ static int trial_json(const struct vxoff__search_trial *tr, struct json_object *
 		r = num(o, "ci_low", t->ci_low, decided && t->ratio > 0);
 	if (r == 0)
 		r = num(o, "ci_high", t->ci_high, decided && t->ratio > 0);
+	for (uint32_t i = 0; r == 0 && i < tr->nruns; i++) {
+		struct json_object *ro = json_object_new_object();
+
+		r = ro && json_object_array_add(runs, ro) == 0 ? 0 : -ENOMEM;
+		if (r < 0) {
+			json_object_put(ro);
+			break;
+		}
+		r = add(ro, "pair", json_object_new_int64(tr->runs[i].pair));
+		if (r == 0)
+			r = add(ro, "arm",
+				json_object_new_string(tr->runs[i].arm ? "cand" : "base"));
+		if (r == 0)
+			r = add(ro, "bps", json_object_new_double(tr->runs[i].bps));
+		if (r == 0)
+			r = num(ro, "cpu_s_per_gb", tr->runs[i].cpu, tr->runs[i].cpu > 0);
+	}
+	if (r == 0)
+		r = add(o, "runs", runs);
+	else
+		json_object_put(runs);
 	return r;
 }
 
@@ -184,10 +187,12 @@ int vxoff__search_json(const struct vxoff_search *s, uint32_t flags, char **ret)
 	json_object_put(plans);
 	json_object_put(bench);
 	if (r == 0) {
-		text = json_object_to_json_string_ext(o, (flags & VXOFF_JSON_PRETTY)
-								 ? JSON_C_TO_STRING_PRETTY |
-									   JSON_C_TO_STRING_PRETTY_TAB
-								 : JSON_C_TO_STRING_PLAIN);
+		int jf = JSON_C_TO_STRING_NOSLASHESCAPE;
+
+		jf |= (flags & VXOFF_JSON_PRETTY)
+			      ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_PRETTY_TAB
+			      : JSON_C_TO_STRING_PLAIN;
+		text = json_object_to_json_string_ext(o, jf);
 		*ret = text ? strdup(text) : NULL;
 		if (!*ret)
 			r = -ENOMEM;

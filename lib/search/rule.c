@@ -67,9 +67,11 @@ int vxoff_search_decide(uint32_t objective, double mix_weight, const double *bas
 	if (objective == VXOFF_SEARCH_OBJ_MIX &&
 	    (!isfinite(mix_weight) || mix_weight <= 0 || mix_weight >= 1))
 		return -EINVAL;
-	if (need_bps && (!base_bps || !cand_bps || !positive(base_bps, n) || !positive(cand_bps, n)))
+	if (need_bps &&
+	    (!base_bps || !cand_bps || !positive(base_bps, n) || !positive(cand_bps, n)))
 		return -EINVAL;
-	if (need_cpu && (!base_cpu || !cand_cpu || !positive(base_cpu, n) || !positive(cand_cpu, n)))
+	if (need_cpu &&
+	    (!base_cpu || !cand_cpu || !positive(base_cpu, n) || !positive(cand_cpu, n)))
 		return -EINVAL;
 	sb = calloc(2 * (size_t)n, sizeof(*sb));
 	if (!sb)

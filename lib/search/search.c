@@ -150,8 +150,8 @@ int vxoff_search_new(struct vxoff_ctx *ctx, struct vxoff_ctx *peer_ctx,
 	}
 	if (o.pairs && o.pairs < VXOFF_SEARCH_MIN_PAIRS) {
 		r = vxoff__err(ctx, -EINVAL, VXOFF_REASON_ARG,
-			       "search: %u pairs: at least %u are needed for an interval",
-			       o.pairs, VXOFF_SEARCH_MIN_PAIRS);
+			       "search: %u pairs: at least %u are needed for an interval", o.pairs,
+			       VXOFF_SEARCH_MIN_PAIRS);
 		goto out;
 	}
 	if ((o.flags & VXOFF_SEARCH_F_START_SERVER) && !peer_ctx) {
@@ -269,8 +269,8 @@ static int unwind(struct vxoff_search *s, uint32_t depth)
 
 	while (s->nundo > depth) {
 		struct vxoff__search_undo *u = &s->undo[s->nundo - 1];
-		int r = vxoff_tune_restore(s->end[u->end].ctx, u->path,
-					   VXOFF_TUNE_RESTORE_F_REMOVE, NULL);
+		int r = vxoff_tune_restore(s->end[u->end].ctx, u->path, VXOFF_TUNE_RESTORE_F_REMOVE,
+					   NULL);
 
 		if (r < 0 && !first) {
 			char what[300];
@@ -337,7 +337,7 @@ static int bench_once(struct vxoff_search *s, const char *cpus, const char *serv
 	r = vxoff_bench_result_summary(res, &sum);
 	*bps = r == 0 ? sum.throughput_bps : 0;
 	*cpu = vxoff_bench_result_cpu(res, VXOFF_BENCH_END_SERVER, -1, &c) == 0 ? c.cpu_s_per_gb
-										 : 0;
+										: 0;
 	vxoff_bench_result_free(res);
 	if (r < 0 || !(*bps > 0))
 		return vxoff__err(s->ctx, -ENODATA, VXOFF_REASON_NONE,
@@ -394,7 +394,7 @@ static uint32_t first_arm(const struct vxoff_search *s, uint32_t trial, uint32_t
 struct arm_state {
 	const struct vxoff__search_cand *cand;
 	const char *base_cpus[2];
-	uint32_t depth;	 /* undo depth of the baseline */
+	uint32_t depth; /* undo depth of the baseline */
 	bool applied;
 };
 
@@ -435,8 +435,8 @@ static int trial(struct vxoff_search *s, const struct vxoff__search_cand *cand,
 		 const char *const base_cpus[2], uint32_t idx, bool final,
 		 struct vxoff__search_trial *tr, bool *keep)
 {
-	struct arm_state as = { .cand = cand, .base_cpus = { base_cpus[0], base_cpus[1] },
-				.depth = s->nundo };
+	struct arm_state as = {
+		.cand = cand, .base_cpus = {base_cpus[0], base_cpus[1]}, .depth = s->nundo};
 	double *v = calloc(4 * (size_t)s->pairs, sizeof(*v));
 	double *bb = v, *cb = v + s->pairs, *bc = v + 2 * s->pairs, *cc = v + 3 * s->pairs;
 	uint32_t done = 0, ncpu = 0;
@@ -481,16 +481,17 @@ static int trial(struct vxoff_search *s, const struct vxoff__search_cand *cand,
 			if (r < 0 && arm == VXOFF_BENCH_ARM_CAND) {
 				tr->t.why = VXOFF_SEARCH_WHY_FAILED;
 				tr->t.err = r;
-				set_message(tr, "candidate run failed: %s", vxoff__last_msg(s->ctx));
+				set_message(tr, "candidate run failed: %s",
+					    vxoff__last_msg(s->ctx));
 				r = 1;
 				break;
 			}
 			if (r < 0) {
-				vxoff__err_prefix(s->ctx, r, "trial %s, pair %u, baseline: ",
-						  tr->name, p + 1);
+				vxoff__err_prefix(s->ctx, r,
+						  "trial %s, pair %u, baseline: ", tr->name, p + 1);
 				break;
 			}
-			tr->runs[tr->nruns++] = (struct vxoff__search_run){ p, arm, bps, cpu };
+			tr->runs[tr->nruns++] = (struct vxoff__search_run){p, arm, bps, cpu};
 			(arm ? cb : bb)[p] = bps;
 			(arm ? cc : bc)[p] = cpu;
 			tr->t.last_arm = arm;
@@ -536,10 +537,10 @@ static int trial(struct vxoff_search *s, const struct vxoff__search_cand *cand,
 			tr->t.ci_high = d.ci_high;
 			*keep = d.keep;
 			set_message(tr, "%s: ratio %.3f, 95%% interval %.3f-%.3f over %u pairs%s",
-				    d.why == VXOFF_SEARCH_WHY_GAIN	  ? "gain"
-				    : d.why == VXOFF_SEARCH_WHY_LOSS	  ? "loss"
+				    d.why == VXOFF_SEARCH_WHY_GAIN	? "gain"
+				    : d.why == VXOFF_SEARCH_WHY_LOSS	? "loss"
 				    : d.why == VXOFF_SEARCH_WHY_TOO_FEW ? "too few pairs"
-									  : "within the noise",
+									: "within the noise",
 				    d.ratio, d.ci_low, d.ci_high, d.n,
 				    s->objective == VXOFF_SEARCH_OBJ_CPU ? " (CPU-s/GB, lower wins)"
 									 : "");
@@ -679,9 +680,9 @@ static bool anything_kept(const struct vxoff_search *s)
 /* The final check: the start state (baseline) against everything kept (candidate). */
 static int final_check(struct vxoff_search *s)
 {
-	struct vxoff__search_cand all = { .plan = { s->end[0].kept, s->end[1].kept },
-					  .cpus = { s->end[0].cpus, s->end[1].cpus } };
-	const char *none[2] = { NULL, NULL };
+	struct vxoff__search_cand all = {.plan = {s->end[0].kept, s->end[1].kept},
+					 .cpus = {s->end[0].cpus, s->end[1].cpus}};
+	const char *none[2] = {NULL, NULL};
 	struct vxoff__search_trial *tr;
 	bool keep;
 	int r;
@@ -736,7 +737,7 @@ int vxoff_search_run(struct vxoff_search *s)
 		r = server_start(s);
 	for (uint32_t i = 0; r == 0 && i < s->ncands; i++) {
 		const struct vxoff__search_cand *c = &s->cands[i];
-		const char *base[2] = { s->end[0].cpus, s->end[1].cpus };
+		const char *base[2] = {s->end[0].cpus, s->end[1].cpus};
 		double trial_s = 2.0 * s->pairs * run_est, t1 = now_s();
 		double reserve = (s->flags & VXOFF_SEARCH_F_NO_FINAL) ? 0 : trial_s;
 		struct vxoff__search_trial *tr;

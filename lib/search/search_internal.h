@@ -17,10 +17,10 @@
 /* A candidate: one knob or one coherent group, per end, and/or a bench pinning. */
 struct vxoff__search_cand {
 	char *name;
-	char *change;			      /* in words, for the log */
-	double expected;		      /* prior gain: the search order */
-	struct vxoff_tune_plan *plan[2];      /* per VXOFF_SEARCH_END_*; NULL = nothing there */
-	char *cpus[2];			      /* bench pinning of client and server; NULL = kept */
+	char *change;			 /* in words, for the log */
+	double expected;		 /* prior gain: the search order */
+	struct vxoff_tune_plan *plan[2]; /* per VXOFF_SEARCH_END_*; NULL = nothing there */
+	char *cpus[2];			 /* bench pinning of client and server; NULL = kept */
 };
 
 /* One measured run of a trial. */
@@ -28,7 +28,7 @@ struct vxoff__search_run {
 	uint32_t pair;
 	uint32_t arm; /* 0 base, 1 candidate */
 	double bps;
-	double cpu;   /* CPU-s/GB of the receiver; 0 = not measured */
+	double cpu; /* CPU-s/GB of the receiver; 0 = not measured */
 };
 
 struct vxoff__search_trial {
