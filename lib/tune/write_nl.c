@@ -90,6 +90,8 @@ static struct nlmsghdr *ethtool_start(union vxoff__req_buf *rb, uint16_t family,
 	struct nlmsghdr *nlh = vxoff__genl_put(rb->buf, family, cmd, ETHTOOL_GENL_VERSION, 0);
 	struct nlattr *hdr = mnl_attr_nest_start(nlh, HDR_ATTR);
 
+	/* libmnl 1.0.4 leaves NLA_F_NESTED out; the kernel wants it (EINVAL otherwise) */
+	hdr->nla_type |= NLA_F_NESTED;
 	mnl_attr_put_strz(nlh, ETHTOOL_A_HEADER_DEV_NAME, dev);
 	/* the SET replies (FEATURES_SET) are not needed: we read back anyway */
 	mnl_attr_put_u32(nlh, ETHTOOL_A_HEADER_FLAGS, ETHTOOL_FLAG_OMIT_REPLY);
@@ -215,6 +217,9 @@ static int write_feature(struct vxoff_ctx *ctx, const struct vxoff__knob *k)
 	set = mnl_attr_nest_start(nlh, ETHTOOL_A_FEATURES_WANTED);
 	bits = mnl_attr_nest_start(nlh, ETHTOOL_A_BITSET_BITS);
 	bit = mnl_attr_nest_start(nlh, ETHTOOL_A_BITSET_BITS_BIT);
+	set->nla_type |= NLA_F_NESTED;
+	bits->nla_type |= NLA_F_NESTED;
+	bit->nla_type |= NLA_F_NESTED;
 	mnl_attr_put_strz(nlh, ETHTOOL_A_BITSET_BIT_NAME, k->key);
 	if (on)
 		mnl_attr_put(nlh, ETHTOOL_A_BITSET_BIT_VALUE, 0, NULL);

@@ -482,6 +482,463 @@ static void test_read_no_irqs(void **state)
 	ft_free(ft);
 }
 
+
+/* ---- netlink knobs against a fake kernel ----
+ *
+ * vxoff__nl_request, vxoff__genl_family and vxoff__ethtool_ioctl are wrapped
+ * (-Wl,--wrap=...): with fk.on, a small kernel answers for one device "fk0": links (GETLINK,
+ * NEWLINK), ethtool CHANNELS_GET/SET, FEATURES_SET, RSS_SET, netdev NAPI_GET/SET; every request
+ * is kept for the test to look at. Without fk.on they pass through (the fake-tree tests).
+ */
+#include <linux/ethtool.h>
+#include <linux/genetlink.h>
+#include <linux/rtnetlink.h>
+
+#include "netlink/compat.h"
+
+#define FK_ETHTOOL 30
+#define FK_NETDEV 31
+
+static struct {
+	bool on;
+	uint64_t ethtool_ops, netdev_ops;
+	uint32_t mtu, mtu_clamp, gso_max_size, gro_ipv4_max_size;
+	uint32_t combined, combined_clamp;
+	uint32_t napi_gro_flush, napi_defer;
+	bool napi_ignores;	/* NAPI_SET "succeeds" and changes nothing */
+	int fail_cmd, fail_err; /* this genl command fails with fail_err */
+	unsigned char last[VXOFF__REQ_BUF_SIZE]; /* the last request that changes something */
+	size_t last_len;
+	unsigned char ioctl[512];
+	size_t ioctl_len;
+	uint32_t ioctls;
+} fk;
+
+int __real_vxoff__nl_request(struct vxoff_ctx *ctx, uint32_t proto, struct nlmsghdr *req,
+			     const struct vxoff__nl_handler *h, const char *what);
+int __wrap_vxoff__nl_request(struct vxoff_ctx *ctx, uint32_t proto, struct nlmsghdr *req,
+			     const struct vxoff__nl_handler *h, const char *what);
+int __real_vxoff__genl_family(struct vxoff_ctx *ctx, const char *name, uint64_t *ops);
+int __wrap_vxoff__genl_family(struct vxoff_ctx *ctx, const char *name, uint64_t *ops);
+int __real_vxoff__ethtool_ioctl(struct vxoff_ctx *ctx, const char *ifname, void *data,
+				size_t len);
+int __wrap_vxoff__ethtool_ioctl(struct vxoff_ctx *ctx, const char *ifname, void *data,
+				size_t len);
+
+int __wrap_vxoff__genl_family(struct vxoff_ctx *ctx, const char *name, uint64_t *ops)
+{
+	if (!fk.on)
+		return __real_vxoff__genl_family(ctx, name, ops);
+	if (!strcmp(name, "ethtool")) {
+		if (ops)
+			*ops = fk.ethtool_ops;
+		return FK_ETHTOOL;
+	}
+	if (!strcmp(name, "netdev")) {
+		if (ops)
+			*ops = fk.netdev_ops;
+		return FK_NETDEV;
+	}
+	return vxoff__err(ctx, -ENOENT, VXOFF_REASON_NO_FAMILY, "no family %s (fake)", name);
+}
+
+int __wrap_vxoff__ethtool_ioctl(struct vxoff_ctx *ctx, const char *ifname, void *data,
+				size_t len)
+{
+	if (!fk.on)
+		return __real_vxoff__ethtool_ioctl(ctx, ifname, data, len);
+	fk.ioctls++;
+	fk.ioctl_len = len < sizeof(fk.ioctl) ? len : sizeof(fk.ioctl);
+	memcpy(fk.ioctl, data, fk.ioctl_len);
+	return -EOPNOTSUPP;
+}
+
+static int fk_fail(struct vxoff_ctx *ctx, int err, const char *what)
+{
+	return vxoff__err(ctx, err, VXOFF_REASON_KERNEL, "%s: %s (fake kernel)", what,
+			  strerror(-err));
+}
+
+static void fk_keep(const struct nlmsghdr *req)
+{
+	fk.last_len = req->nlmsg_len < sizeof(fk.last) ? req->nlmsg_len : sizeof(fk.last);
+	memcpy(fk.last, req, fk.last_len);
+}
+
+static int fk_reply(const struct vxoff__nl_handler *h, struct nlmsghdr *nlh)
+{
+	return h && h->msg ? h->msg(nlh, h->data) : 0;
+}
+
+static int fk_route(struct vxoff_ctx *ctx, struct nlmsghdr *req,
+		    const struct vxoff__nl_handler *h, const char *what)
+{
+	const struct nlattr *tb[VXOFF_IFLA_MAX + 1];
+	union vxoff__req_buf rb = { .buf = { 0 } };
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifi;
+	const char *name = NULL;
+
+	assert_int_equal(vxoff__attr_parse_msg(req, sizeof(*ifi), tb, VXOFF_IFLA_MAX), 0);
+	if (tb[IFLA_IFNAME])
+		vxoff__attr_str(tb[IFLA_IFNAME], &name);
+	if (!name || strcmp(name, "fk0"))
+		return fk_fail(ctx, -ENODEV, what);
+	if (req->nlmsg_type == RTM_NEWLINK) {
+		uint32_t v;
+
+		fk_keep(req);
+		if (tb[IFLA_MTU] && vxoff__attr_u32(tb[IFLA_MTU], &v) == 0)
+			fk.mtu = fk.mtu_clamp && v > fk.mtu_clamp ? fk.mtu_clamp : v;
+		if (tb[IFLA_GSO_MAX_SIZE] && vxoff__attr_u32(tb[IFLA_GSO_MAX_SIZE], &v) == 0)
+			fk.gso_max_size = v;
+		if (tb[IFLA_GRO_IPV4_MAX_SIZE] &&
+		    vxoff__attr_u32(tb[IFLA_GRO_IPV4_MAX_SIZE], &v) == 0)
+			fk.gro_ipv4_max_size = v;
+		return 0;
+	}
+	assert_int_equal(req->nlmsg_type, RTM_GETLINK);
+	nlh = mnl_nlmsg_put_header(rb.buf);
+	nlh->nlmsg_type = RTM_NEWLINK;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_index = 5;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, "fk0");
+	mnl_attr_put_u32(nlh, IFLA_MTU, fk.mtu);
+	mnl_attr_put_u32(nlh, IFLA_GSO_MAX_SIZE, fk.gso_max_size);
+	mnl_attr_put_u32(nlh, IFLA_GRO_IPV4_MAX_SIZE, fk.gro_ipv4_max_size);
+	return fk_reply(h, nlh);
+}
+
+static struct nlmsghdr *fk_genl(union vxoff__req_buf *rb, uint16_t fam, uint8_t cmd)
+{
+	return vxoff__genl_put(rb->buf, fam, cmd, 1, 0);
+}
+
+static int fk_ethtool(struct vxoff_ctx *ctx, struct nlmsghdr *req,
+		      const struct vxoff__nl_handler *h, const char *what, uint8_t cmd)
+{
+	const struct nlattr *tb[ETHTOOL_A_CHANNELS_MAX + 1];
+	union vxoff__req_buf rb = { .buf = { 0 } };
+	struct nlmsghdr *nlh;
+	struct nlattr *hdr;
+	uint32_t v;
+
+	switch (cmd) {
+	case ETHTOOL_MSG_CHANNELS_GET:
+		nlh = fk_genl(&rb, FK_ETHTOOL, ETHTOOL_MSG_CHANNELS_GET_REPLY);
+		hdr = mnl_attr_nest_start(nlh, 1);
+		hdr->nla_type |= NLA_F_NESTED;
+		mnl_attr_put_u32(nlh, ETHTOOL_A_HEADER_DEV_INDEX, 5);
+		mnl_attr_nest_end(nlh, hdr);
+		mnl_attr_put_u32(nlh, ETHTOOL_A_CHANNELS_COMBINED_MAX, 8);
+		mnl_attr_put_u32(nlh, ETHTOOL_A_CHANNELS_COMBINED_COUNT, fk.combined);
+		return fk_reply(h, nlh);
+	case ETHTOOL_MSG_CHANNELS_SET:
+		fk_keep(req);
+		assert_int_equal(
+			vxoff__attr_parse_msg(req, GENL_HDRLEN, tb, ETHTOOL_A_CHANNELS_MAX), 0);
+		if (tb[ETHTOOL_A_CHANNELS_RX_COUNT] || tb[ETHTOOL_A_CHANNELS_TX_COUNT])
+			return fk_fail(ctx, -EINVAL, what);
+		if (tb[ETHTOOL_A_CHANNELS_COMBINED_COUNT] &&
+		    vxoff__attr_u32(tb[ETHTOOL_A_CHANNELS_COMBINED_COUNT], &v) == 0)
+			fk.combined = fk.combined_clamp && v > fk.combined_clamp ? fk.combined_clamp
+										 : v;
+		return 0;
+	default:
+		fk_keep(req);
+		return fk_fail(ctx, -EOPNOTSUPP, what);
+	}
+}
+
+static int fk_netdev(struct vxoff_ctx *ctx, struct nlmsghdr *req,
+		     const struct vxoff__nl_handler *h, const char *what, uint8_t cmd)
+{
+	const struct nlattr *tb[VXOFF_NETDEV_A_NAPI_MAX + 1];
+	union vxoff__req_buf rb = { .buf = { 0 } };
+	struct nlmsghdr *nlh;
+	uint32_t id = 0, v;
+	uint64_t u;
+
+	assert_int_equal(vxoff__attr_parse_msg(req, GENL_HDRLEN, tb, VXOFF_NETDEV_A_NAPI_MAX), 0);
+	if (tb[NETDEV_A_NAPI_ID])
+		vxoff__attr_u32(tb[NETDEV_A_NAPI_ID], &id);
+	if (id != 300)
+		return fk_fail(ctx, -ENOENT, what);
+	if (cmd == NETDEV_CMD_NAPI_SET) {
+		fk_keep(req);
+		if (fk.napi_ignores)
+			return 0;
+		if (tb[NETDEV_A_NAPI_GRO_FLUSH_TIMEOUT] &&
+		    vxoff__attr_uint(tb[NETDEV_A_NAPI_GRO_FLUSH_TIMEOUT], &u) == 0)
+			fk.napi_gro_flush = (uint32_t)u;
+		if (tb[NETDEV_A_NAPI_DEFER_HARD_IRQS] &&
+		    vxoff__attr_u32(tb[NETDEV_A_NAPI_DEFER_HARD_IRQS], &v) == 0)
+			fk.napi_defer = v;
+		return 0;
+	}
+	nlh = fk_genl(&rb, FK_NETDEV, NETDEV_CMD_NAPI_GET);
+	mnl_attr_put_u32(nlh, NETDEV_A_NAPI_IFINDEX, 5);
+	mnl_attr_put_u32(nlh, NETDEV_A_NAPI_ID, 300);
+	mnl_attr_put_u32(nlh, NETDEV_A_NAPI_DEFER_HARD_IRQS, fk.napi_defer);
+	mnl_attr_put_u64(nlh, NETDEV_A_NAPI_GRO_FLUSH_TIMEOUT, fk.napi_gro_flush);
+	return fk_reply(h, nlh);
+}
+
+int __wrap_vxoff__nl_request(struct vxoff_ctx *ctx, uint32_t proto, struct nlmsghdr *req,
+			     const struct vxoff__nl_handler *h, const char *what)
+{
+	const struct genlmsghdr *g;
+
+	if (!fk.on)
+		return __real_vxoff__nl_request(ctx, proto, req, h, what);
+	if (proto == VXOFF__NL_ROUTE)
+		return fk_route(ctx, req, h, what);
+	g = mnl_nlmsg_get_payload(req);
+	if (fk.fail_cmd && g->cmd == fk.fail_cmd && req->nlmsg_type == FK_ETHTOOL) {
+		fk_keep(req);
+		return fk_fail(ctx, fk.fail_err, what);
+	}
+	if (req->nlmsg_type == FK_ETHTOOL)
+		return fk_ethtool(ctx, req, h, what, g->cmd);
+	if (req->nlmsg_type == FK_NETDEV)
+		return fk_netdev(ctx, req, h, what, g->cmd);
+	return fk_fail(ctx, -EOPNOTSUPP, what);
+}
+
+static struct vxoff_ctx *fk_start(void)
+{
+	struct vxoff_ctx *ctx = NULL;
+
+	memset(&fk, 0, sizeof(fk));
+	fk.on = true;
+	fk.ethtool_ops = ~0ull;
+	fk.netdev_ops = ~0ull;
+	fk.mtu = 1500;
+	fk.gso_max_size = 65536;
+	fk.gro_ipv4_max_size = 65536;
+	fk.combined = 2;
+	assert_int_equal(vxoff_ctx_new(NULL, &ctx), 0);
+	return ctx;
+}
+
+static void fk_stop(struct vxoff_ctx *ctx)
+{
+	vxoff_ctx_free(ctx);
+	fk.on = false;
+}
+
+static int fk_set(struct vxoff_ctx *ctx, uint32_t kind, int32_t index, const char *key,
+		  const char *value)
+{
+	VXOFF_OPTS(vxoff_knob, k, .kind = kind, .index = index, .dev = "fk0", .key = key,
+		   .value = value);
+
+	return vxoff_tune_set(ctx, &k);
+}
+
+/* The attributes of the last kept request after its fixed header. */
+static void fk_last_attrs(size_t hdrlen, const struct nlattr **tb, uint32_t max)
+{
+	assert_true(fk.last_len > 0);
+	assert_int_equal(vxoff__attr_parse_msg((const struct nlmsghdr *)fk.last, hdrlen, tb, max),
+			 0);
+}
+
+static void test_nl_link(void **state)
+{
+	struct vxoff_ctx *ctx = fk_start();
+	const struct nlattr *tb[VXOFF_IFLA_MAX + 1];
+	const struct ifinfomsg *ifi;
+	const char *name = NULL;
+	uint32_t v = 0;
+
+	(void)state;
+	assert_int_equal(fk_set(ctx, VXOFF_KNOB_MTU, -1, NULL, "9000"), 0);
+	assert_int_equal(fk.mtu, 9000);
+	/* RTM_NEWLINK on the device found by name: ifindex 0, IFLA_IFNAME, IFLA_MTU */
+	assert_int_equal(((struct nlmsghdr *)fk.last)->nlmsg_type, RTM_NEWLINK);
+	ifi = mnl_nlmsg_get_payload((struct nlmsghdr *)fk.last);
+	assert_int_equal(ifi->ifi_index, 0);
+	fk_last_attrs(sizeof(*ifi), tb, VXOFF_IFLA_MAX);
+	assert_non_null(tb[IFLA_IFNAME]);
+	vxoff__attr_str(tb[IFLA_IFNAME], &name);
+	assert_string_equal(name, "fk0");
+	assert_int_equal(vxoff__attr_u32(tb[IFLA_MTU], &v), 0);
+	assert_int_equal(v, 9000);
+	assert_null(tb[IFLA_GSO_MAX_SIZE]);
+
+	/* the driver keeps a smaller MTU: -EIO naming it */
+	fk.mtu_clamp = 4000;
+	assert_int_equal(fk_set(ctx, VXOFF_KNOB_MTU, -1, NULL, "9000"), -EIO);
+	expect_msg(ctx, "'4000' is in effect");
+	assert_int_equal(fk_set(ctx, VXOFF_KNOB_MTU, -1, NULL, "1500"), 0);
+
+	assert_int_equal(fk_set(ctx, VXOFF_KNOB_LINK_SIZE, -1, "gso_max_size", "32768"), 0);
+	fk_last_attrs(sizeof(*ifi), tb, VXOFF_IFLA_MAX);
+	assert_int_equal(vxoff__attr_u32(tb[IFLA_GSO_MAX_SIZE], &v), 0);
+	assert_int_equal(v, 32768);
+	assert_null(tb[IFLA_MTU]);
+	assert_int_equal(fk_set(ctx, VXOFF_KNOB_LINK_SIZE, -1, "gro_ipv4_max_size", "131072"), 0);
+	assert_int_equal(fk.gro_ipv4_max_size, 131072);
+	assert_int_equal(fk_set(ctx, VXOFF_KNOB_LINK_SIZE, -1, "tso_max_size", "1"), -EINVAL);
+	assert_int_equal(fk_set(ctx, VXOFF_KNOB_MTU, -1, NULL, "9k"), -EINVAL);
+	{
+		VXOFF_OPTS(vxoff_knob, k, .kind = VXOFF_KNOB_MTU, .index = -1, .dev = "nosuch0",
+			   .value = "1500");
+
+		assert_int_equal(vxoff_tune_set(ctx, &k), -ENODEV);
+	}
+	fk_stop(ctx);
+}
+
+static void test_nl_channels(void **state)
+{
+	struct vxoff_ctx *ctx = fk_start();
+	const struct nlattr *tb[ETHTOOL_A_CHANNELS_MAX + 1], *htb[ETHTOOL_A_HEADER_MAX + 1];
+	const struct nlmsghdr *last = (const struct nlmsghdr *)fk.last;
+	const char *name = NULL;
+	uint32_t v = 0;
+
+	(void)state;
+	assert_int_equal(fk_set(ctx, VXOFF_KNOB_CHANNELS, -1, "combined", "4"), 0);
+	assert_int_equal(fk.combined, 4);
+	assert_int_equal(last->nlmsg_type, FK_ETHTOOL);
+	assert_int_equal(((const struct genlmsghdr *)mnl_nlmsg_get_payload(last))->cmd,
+			 ETHTOOL_MSG_CHANNELS_SET);
+	fk_last_attrs(GENL_HDRLEN, tb, ETHTOOL_A_CHANNELS_MAX);
+	/* the header nest, flagged nested, names the device */
+	assert_non_null(tb[ETHTOOL_A_CHANNELS_HEADER]);
+	assert_true(tb[ETHTOOL_A_CHANNELS_HEADER]->nla_type & NLA_F_NESTED);
+	assert_int_equal(vxoff__attr_parse_nested(tb[ETHTOOL_A_CHANNELS_HEADER], htb,
+						  ETHTOOL_A_HEADER_MAX),
+			 0);
+	vxoff__attr_str(htb[ETHTOOL_A_HEADER_DEV_NAME], &name);
+	assert_string_equal(name, "fk0");
+	assert_int_equal(vxoff__attr_u32(tb[ETHTOOL_A_CHANNELS_COMBINED_COUNT], &v), 0);
+	assert_int_equal(v, 4);
+	assert_null(tb[ETHTOOL_A_CHANNELS_RX_COUNT]);
+
+	fk.combined_clamp = 3;
+	assert_int_equal(fk_set(ctx, VXOFF_KNOB_CHANNELS, -1, "combined", "8"), -EIO);
+	expect_msg(ctx, "'3' is in effect");
+	/* the kernel refuses: its error, untouched */
+	assert_int_equal(fk_set(ctx, VXOFF_KNOB_CHANNELS, -1, "rx", "2"), -EINVAL);
+	expect_msg(ctx, "CHANNELS_SET");
+	assert_int_equal(fk.combined, 3);
+	assert_int_equal(fk_set(ctx, VXOFF_KNOB_CHANNELS, -1, "queues", "2"), -EINVAL);
+	fk_stop(ctx);
+}
+
+static void test_nl_features(void **state)
+{
+	struct vxoff_ctx *ctx = fk_start();
+	const struct nlattr *tb[ETHTOOL_A_FEATURES_MAX + 1], *btb[ETHTOOL_A_BITSET_MAX + 1];
+	const struct nlattr *bit[ETHTOOL_A_BITSET_BIT_MAX + 1], *one[2];
+	const char *name = NULL;
+
+	(void)state;
+	fk.fail_cmd = ETHTOOL_MSG_FEATURES_SET;
+	fk.fail_err = -EPERM;
+	for (int on = 1; on >= 0; on--) {
+		assert_int_equal(
+			fk_set(ctx, VXOFF_KNOB_FEATURE, -1, "rx-gro", on ? "on" : "off"), -EPERM);
+		fk_last_attrs(GENL_HDRLEN, tb, ETHTOOL_A_FEATURES_MAX);
+		/* WANTED -> BITS -> BIT { NAME "rx-gro", VALUE if on }: other bits untouched */
+		assert_non_null(tb[ETHTOOL_A_FEATURES_WANTED]);
+		assert_null(tb[ETHTOOL_A_FEATURES_HW]);
+		assert_int_equal(vxoff__attr_parse_nested(tb[ETHTOOL_A_FEATURES_WANTED], btb,
+							  ETHTOOL_A_BITSET_MAX),
+				 0);
+		assert_non_null(btb[ETHTOOL_A_BITSET_BITS]);
+		assert_null(btb[ETHTOOL_A_BITSET_NOMASK]);
+		assert_int_equal(vxoff__attr_parse_nested(btb[ETHTOOL_A_BITSET_BITS], one, 1), 0);
+		assert_non_null(one[ETHTOOL_A_BITSET_BITS_BIT]);
+		assert_int_equal(vxoff__attr_parse_nested(one[ETHTOOL_A_BITSET_BITS_BIT], bit,
+							  ETHTOOL_A_BITSET_BIT_MAX),
+				 0);
+		vxoff__attr_str(bit[ETHTOOL_A_BITSET_BIT_NAME], &name);
+		assert_string_equal(name, "rx-gro");
+		assert_int_equal(bit[ETHTOOL_A_BITSET_BIT_VALUE] != NULL, on);
+	}
+	assert_int_equal(fk_set(ctx, VXOFF_KNOB_FEATURE, -1, "rx-gro", "yes please"), -EINVAL);
+	fk_stop(ctx);
+}
+
+static void test_nl_rss(void **state)
+{
+	struct vxoff_ctx *ctx = fk_start();
+	const struct nlattr *tb[VXOFF_ETHTOOL_A_RSS_MAX + 1];
+	const struct ethtool_rxfh *rx = (const struct ethtool_rxfh *)fk.ioctl;
+	const struct ethtool_rxnfc *nfc = (const struct ethtool_rxnfc *)fk.ioctl;
+	const uint32_t want[4] = { 0, 1, 2, 3 };
+
+	(void)state;
+	/* 6.17+: RSS_SET */
+	assert_int_equal(fk_set(ctx, VXOFF_KNOB_RSS_INDIR, -1, NULL, "0 1 2 3"), -EOPNOTSUPP);
+	fk_last_attrs(GENL_HDRLEN, tb, VXOFF_ETHTOOL_A_RSS_MAX);
+	assert_non_null(tb[ETHTOOL_A_RSS_INDIR]);
+	assert_int_equal(mnl_attr_get_payload_len(tb[ETHTOOL_A_RSS_INDIR]), sizeof(want));
+	assert_memory_equal(mnl_attr_get_payload(tb[ETHTOOL_A_RSS_INDIR]), want, sizeof(want));
+	assert_int_equal(fk.ioctls, 0);
+	/* before: ETHTOOL_SRSSH, the key marked "no change" */
+	fk.ethtool_ops &= ~(1ull << ETHTOOL_MSG_RSS_SET);
+	assert_int_equal(fk_set(ctx, VXOFF_KNOB_RSS_INDIR, -1, NULL, "0 1 2 3"), -EOPNOTSUPP);
+	assert_int_equal(fk.ioctls, 1);
+	assert_int_equal(rx->cmd, ETHTOOL_SRSSH);
+	assert_int_equal(rx->indir_size, 4);
+	assert_int_equal(rx->key_size, 0);
+	assert_memory_equal(rx->rss_config, want, sizeof(want));
+	assert_int_equal(fk_set(ctx, VXOFF_KNOB_RSS_KEY, -1, NULL, "6d:5A:0f"), -EOPNOTSUPP);
+	assert_int_equal(rx->indir_size, ETH_RXFH_INDIR_NO_CHANGE);
+	assert_int_equal(rx->key_size, 3);
+	assert_memory_equal(rx->rss_config, "\x6d\x5a\x0f", 3);
+	assert_int_equal(fk_set(ctx, VXOFF_KNOB_RSS_KEY, -1, NULL, "6d:5a:100"), -EINVAL);
+	assert_int_equal(fk_set(ctx, VXOFF_KNOB_RSS_INDIR, -1, NULL, ""), -EINVAL);
+	assert_int_equal(fk.ioctls, 2);
+
+	/* hash fields: ETHTOOL_SRXFH with ethtool's letters */
+	assert_int_equal(fk_set(ctx, VXOFF_KNOB_RXFH_FIELDS, -1, "udp4", "sdfn"), -EOPNOTSUPP);
+	assert_int_equal(nfc->cmd, ETHTOOL_SRXFH);
+	assert_int_equal(nfc->flow_type, UDP_V4_FLOW);
+	assert_int_equal(nfc->data, RXH_IP_SRC | RXH_IP_DST | RXH_L4_B_0_1 | RXH_L4_B_2_3);
+	assert_int_equal(fk_set(ctx, VXOFF_KNOB_RXFH_FIELDS, -1, "tcp6", "sd"), -EOPNOTSUPP);
+	assert_int_equal(nfc->flow_type, TCP_V6_FLOW);
+	assert_int_equal(nfc->data, RXH_IP_SRC | RXH_IP_DST);
+	assert_int_equal(fk_set(ctx, VXOFF_KNOB_RXFH_FIELDS, -1, "udp4", "sdx"), -EINVAL);
+	assert_int_equal(fk_set(ctx, VXOFF_KNOB_RXFH_FIELDS, -1, "sctp4", "sd"), -EINVAL);
+	assert_int_equal(fk.ioctls, 4);
+	fk_stop(ctx);
+}
+
+static void test_nl_napi(void **state)
+{
+	struct vxoff_ctx *ctx = fk_start();
+	const struct nlattr *tb[VXOFF_NETDEV_A_NAPI_MAX + 1];
+	uint64_t u = 0;
+	uint32_t v = 0;
+
+	(void)state;
+	assert_int_equal(fk_set(ctx, VXOFF_KNOB_GRO_FLUSH_TIMEOUT, 300, NULL, "20000"), 0);
+	fk_last_attrs(GENL_HDRLEN, tb, VXOFF_NETDEV_A_NAPI_MAX);
+	assert_int_equal(vxoff__attr_u32(tb[NETDEV_A_NAPI_ID], &v), 0);
+	assert_int_equal(v, 300);
+	assert_int_equal(vxoff__attr_uint(tb[NETDEV_A_NAPI_GRO_FLUSH_TIMEOUT], &u), 0);
+	assert_int_equal(u, 20000);
+	assert_null(tb[NETDEV_A_NAPI_DEFER_HARD_IRQS]);
+	assert_int_equal(fk_set(ctx, VXOFF_KNOB_DEFER_HARD_IRQS, 300, NULL, "2"), 0);
+	assert_int_equal(fk.napi_defer, 2);
+	/* a kernel that takes it and changes nothing */
+	fk.napi_ignores = true;
+	assert_int_equal(fk_set(ctx, VXOFF_KNOB_DEFER_HARD_IRQS, 300, NULL, "5"), -EIO);
+	expect_msg(ctx, "'2' is in effect");
+	assert_int_equal(fk_set(ctx, VXOFF_KNOB_DEFER_HARD_IRQS, 301, NULL, "5"), -ENOENT);
+	/* before 6.13 */
+	fk.netdev_ops &= ~(1ull << NETDEV_CMD_NAPI_SET);
+	assert_int_equal(fk_set(ctx, VXOFF_KNOB_GRO_FLUSH_TIMEOUT, 300, NULL, "1"), -EOPNOTSUPP);
+	expect_msg(ctx, "6.13");
+	fk_stop(ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -495,6 +952,11 @@ int main(void)
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_read_tree),
 		cmocka_unit_test(test_read_no_irqs),
+		cmocka_unit_test(test_nl_link),
+		cmocka_unit_test(test_nl_channels),
+		cmocka_unit_test(test_nl_features),
+		cmocka_unit_test(test_nl_rss),
+		cmocka_unit_test(test_nl_napi),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
