@@ -483,6 +483,70 @@ static void test_read_no_irqs(void **state)
 }
 
 
+static uint32_t irq_of(struct vxoff_ctx *ctx, const char *dev, const char *key, int *r)
+{
+	uint32_t irq = 0;
+
+	assert_int_equal(vxoff__ctx_enter(ctx), 0);
+	*r = vxoff__queue_irq(ctx, dev, key, &irq);
+	vxoff__ctx_leave(ctx);
+	return irq;
+}
+
+/* Drivers name their queue IRQs differently in /proc/interrupts. */
+static void test_queue_irq_names(void **state)
+{
+	struct faketree *ft = ft_new(8, 2);
+	struct vxoff_ctx *ctx;
+	struct ft_dev nic = { .name = "vxft1", .ifindex = 3, .rx_queues = 2, .tx_queues = 2,
+			      .numa_node = 0 };
+	int r;
+
+	(void)state;
+	ft_add_dev(ft, &nic);
+	nic.name = "vxft2";
+	ft_add_dev(ft, &nic);
+	nic.name = "vxft3";
+	ft_add_dev(ft, &nic);
+	/* separate rx and tx vectors (igb style) */
+	ft_add_irq(ft, 60, "vxft1-rx-0");
+	ft_add_irq(ft, 61, "vxft1-tx-0");
+	ft_add_irq(ft, 62, "vxft1-rx-1");
+	/* mlx4 and mlx5 name no device: only the device's own MSI vectors count */
+	ft_add_irq(ft, 70, "mlx4-0@pci:0000:04:00.0");
+	ft_add_irq(ft, 71, "mlx4-1@pci:0000:04:00.0");
+	ft_add_irq(ft, 80, "mlx4-1@pci:0000:05:00.0"); /* another NIC's */
+	ft_write(ft, "sys/class/net/vxft2/device/msi_irqs/70", "msix");
+	ft_write(ft, "sys/class/net/vxft2/device/msi_irqs/71", "msix");
+	/* virtio: the vectors belong to the parent of device/ */
+	ft_add_irq(ft, 90, "virtio0-input.1");
+	ft_add_irq(ft, 91, "virtio0-output.1");
+	ft_write(ft, "sys/class/net/vxft3/msi_irqs/90", "msix");
+	ft_write(ft, "sys/class/net/vxft3/msi_irqs/91", "msix");
+	ctx = ft_ctx(ft);
+
+	assert_int_equal(irq_of(ctx, "vxft1", "rx-0", &r), 60);
+	assert_int_equal(r, 0);
+	assert_int_equal(irq_of(ctx, "vxft1", "tx-0", &r), 61);
+	assert_int_equal(irq_of(ctx, "vxft1", "rx-1", &r), 62);
+	irq_of(ctx, "vxft1", "tx-1", &r);
+	assert_int_equal(r, -ENOENT);
+	assert_int_equal(irq_of(ctx, "vxft2", "rx-1", &r), 71);
+	assert_int_equal(r, 0);
+	assert_int_equal(irq_of(ctx, "vxft2", "combined-0", &r), 70);
+	irq_of(ctx, "vxft2", "rx-5", &r);
+	assert_int_equal(r, -ENOENT);
+	/* mlx4-1 of another PCI function is not vxft1's, though vxft1 has a queue 1 */
+	irq_of(ctx, "vxft1", "tx-1", &r);
+	assert_int_equal(r, -ENOENT);
+	assert_int_equal(irq_of(ctx, "vxft3", "rx-1", &r), 90);
+	assert_int_equal(irq_of(ctx, "vxft3", "tx-1", &r), 91);
+	irq_of(ctx, "vxft3", "queue-1", &r);
+	assert_int_equal(r, -EINVAL);
+	vxoff_ctx_free(ctx);
+	ft_free(ft);
+}
+
 /* ---- netlink knobs against a fake kernel ----
  *
  * vxoff__nl_request, vxoff__genl_family and vxoff__ethtool_ioctl are wrapped
@@ -952,6 +1016,7 @@ int main(void)
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_read_tree),
 		cmocka_unit_test(test_read_no_irqs),
+		cmocka_unit_test(test_queue_irq_names),
 		cmocka_unit_test(test_nl_link),
 		cmocka_unit_test(test_nl_channels),
 		cmocka_unit_test(test_nl_features),
