@@ -102,26 +102,41 @@ static int progress(void *user, uint32_t ev, const struct vxoff_search_trial *t)
 	return 0;
 }
 
-/* The VXLAN device whose underlay is @dev, or NULL. Heap string. */
+/* The VXLAN device whose underlay is @dev, or NULL (none, or more than one). Heap string. */
 static char *overlay_of(struct vxoff_ctx *ctx, const char *dev)
 {
+	VXOFF_OPTS(vxoff_probe_opts, po, .flags = VXOFF_PROBE_F_NO_VERDICT_PEERS,
+		   .items = 1u << VXOFF_ITEM_LINK);
+	VXOFF_OUT(vxoff_link_info, li);
 	struct vxoff_tunnel_list *l = NULL;
+	struct vxoff_devinfo *di = NULL;
 	char *name = NULL;
+	int found = 0;
 
-	if (vxoff_tunnel_list(ctx, &l) < 0)
+	if (vxoff_probe_device(ctx, dev, 0, &po, &di) < 0 || vxoff_devinfo_link(di, &li) < 0 ||
+	    vxoff_tunnel_list(ctx, &l) < 0) {
+		vxoff_devinfo_free(di);
 		return NULL;
-	for (uint32_t i = 0; i < vxoff_tunnel_list_count(l) && !name; i++) {
+	}
+	vxoff_devinfo_free(di);
+	for (uint32_t i = 0; i < vxoff_tunnel_list_count(l); i++) {
 		const struct vxoff_tunnel *t = NULL;
 		VXOFF_OUT(vxoff_tunnel_opts, o);
 		VXOFF_OUT(vxoff_tunnel_info, info);
 
 		if (vxoff_tunnel_list_get(l, i, &t) < 0 || vxoff_tunnel_opts_get(t, &o) < 0 ||
-		    vxoff_tunnel_info_get(t, &info) < 0)
+		    vxoff_tunnel_info_get(t, &info) < 0 || o.underlay_ifindex != li.ifindex)
 			continue;
-		if (o.underlay && !strcmp(o.underlay, dev))
+		if (!found++)
 			name = strdup(info.name);
 	}
 	vxoff_tunnel_list_free(l);
+	if (found > 1) {
+		fprintf(stderr, "vxoff: %d VXLAN devices on %s: name one with --overlay\n", found,
+			dev);
+		free(name);
+		name = NULL;
+	}
 	return name;
 }
 
@@ -238,6 +253,7 @@ int cmd_tune_search(int argc, char **argv)
 	char *own_overlay = NULL, *own_peer_overlay = NULL, tmpdir[] = "/tmp/vxoff-search-XXXXXX";
 	struct vxoff_ctx *ctx = NULL, *peer = NULL;
 	struct vxoff_search *s = NULL;
+	const struct vxoff_tune_plan *kept[2] = {NULL, NULL};
 	bool json = false, pretty = false, restore = false, have_budget = false;
 	struct sigaction sa;
 	int c, r, status = CLI_EXIT_FAIL;
@@ -421,6 +437,8 @@ int cmd_tune_search(int argc, char **argv)
 		if (status)
 			goto out;
 	}
+	vxoff_search_plan(s, VXOFF_SEARCH_END_SENDER, &kept[0]);
+	vxoff_search_plan(s, VXOFF_SEARCH_END_RECEIVER, &kept[1]);
 	if (json) {
 		char *text = NULL;
 
@@ -430,8 +448,10 @@ int cmd_tune_search(int argc, char **argv)
 		}
 	} else {
 		print_table(s);
-		if (r == 0 && !restore)
-			printf("snapshots of the kept changes: %s (vxoff tune restore FILE)\n",
+		if (r == 0 && !restore &&
+		    (vxoff_tune_plan_count(kept[0]) || vxoff_tune_plan_count(kept[1])))
+			printf("snapshots of the kept changes: %s (vxoff tune restore FILE, newest "
+			       "first)\n",
 			       snapdir);
 	}
 	if (r < 0) {

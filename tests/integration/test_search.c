@@ -286,24 +286,47 @@ static int start_vs_final(struct bed *b, const struct vxoff_search *s,
 	bool applied = false;
 	int r = 0;
 
-	for (int e = 0; e < 2; e++)
+	struct vxoff_tune_plan *loaded[2] = {NULL, NULL};
+
+	/* the plans go through their JSON files, as `vxoff tune apply --plan FILE` reads them */
+	for (int e = 0; e < 2 && r == 0; e++) {
+		const struct vxoff_tune_plan *pl = NULL;
+		char path[128], *text = NULL;
+		FILE *f;
+
 		snprintf(snap[e], sizeof(snap[e]), "%s/final-%d.json", b->snapdir, e);
+		snprintf(path, sizeof(path), "%s/plan-%d.json", b->snapdir, e);
+		vxoff_search_plan(s, (uint32_t)e, &pl);
+		if (!vxoff_tune_plan_count(pl))
+			continue;
+		r = vxoff_tune_plan_json(pl, VXOFF_JSON_PRETTY, &text);
+		f = r == 0 ? fopen(path, "w") : NULL;
+		CHECK(f, "writing %s", path);
+		if (!f) {
+			vxoff_free(text);
+			return -EIO;
+		}
+		fputs(text, f);
+		fclose(f);
+		vxoff_free(text);
+		r = vxoff_tune_plan_load(b->ctx[e], path, &loaded[e]);
+		CHECK(r == 0, "plan_load %s: %s", path, errmsg(b->ctx[e]));
+		if (r == 0)
+			CHECK(vxoff_tune_plan_count(loaded[e]) == vxoff_tune_plan_count(pl),
+			      "the loaded plan has every item");
+	}
 	for (int p = 0; p < PAIRS && r == 0; p++) {
 		for (int k = 0; k < 2 && r == 0; k++) {
 			int arm = (p & 1) ^ k;
 
 			if (arm && !applied) {
-				for (int e = 0; e < 2 && r == 0; e++) {
-					const struct vxoff_tune_plan *pl = NULL;
-
-					vxoff_search_plan(s, (uint32_t)e, &pl);
-					if (vxoff_tune_plan_count(pl))
-						r = vxoff_tune_apply(b->ctx[e], pl, snap[e],
+				for (int e = 0; e < 2 && r == 0; e++)
+					if (loaded[e])
+						r = vxoff_tune_apply(b->ctx[e], loaded[e], snap[e],
 								     VXOFF_TUNE_APPLY_F_OVERWRITE);
-					if (r < 0)
-						fprintf(stderr, "re-apply: %s\n",
-							errmsg(b->ctx[e]));
-				}
+				if (r < 0)
+					fprintf(stderr, "re-apply: %s / %s\n", errmsg(b->ctx[0]),
+						errmsg(b->ctx[1]));
 				applied = true;
 				if (r == 0 && final_lines && p == 0) {
 					struct lines now;
@@ -339,6 +362,8 @@ static int start_vs_final(struct bed *b, const struct vxoff_search *s,
 			if (access(snap[e], F_OK) == 0)
 				vxoff_tune_restore(b->ctx[e], snap[e], VXOFF_TUNE_RESTORE_F_REMOVE,
 						   NULL);
+	for (int e = 0; e < 2; e++)
+		vxoff_tune_plan_free(loaded[e]);
 	if (r == 0)
 		r = vxoff_stat_paired_ratio(base, cand, PAIRS, ratio);
 	fprintf(stderr, "  start vs final:");
