@@ -226,6 +226,10 @@ int vxoff__bench_read_all(int fd, void *buf, size_t len, uint64_t deadline_ns, i
  * 0 or over the cap, unknown type), -ETIMEDOUT, -ECONNRESET (EOF), -ECANCELED (stop_fd). */
 int vxoff__bench_read_frame(int fd, uint64_t deadline_ns, int stop_fd, uint16_t *type,
 			    uint8_t **payload, size_t *len);
+/* The same, with why it failed in errbuf ("frame of type 1: 4294967295 bytes, over the cap of
+ * 8192"), for the one log line a refused peer gets. */
+int vxoff__bench_read_frame_why(int fd, uint64_t deadline_ns, int stop_fd, uint16_t *type,
+				uint8_t **payload, size_t *len, char *errbuf, size_t errlen);
 
 uint64_t vxoff__mono_ns(void);
 

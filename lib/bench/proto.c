@@ -1297,8 +1297,8 @@ static int64_t frame_cap(uint16_t type)
 	}
 }
 
-int vxoff__bench_read_frame(int fd, uint64_t deadline_ns, int stop_fd, uint16_t *type,
-			    uint8_t **payload, size_t *len)
+int vxoff__bench_read_frame_why(int fd, uint64_t deadline_ns, int stop_fd, uint16_t *type,
+				uint8_t **payload, size_t *len, char *errbuf, size_t errlen)
 {
 	uint8_t hdr[VXOFF__BENCH_FRAME_HDR];
 	uint32_t plen;
@@ -1311,27 +1311,37 @@ int vxoff__bench_read_frame(int fd, uint64_t deadline_ns, int stop_fd, uint16_t 
 	*len = 0;
 	r = vxoff__bench_read_all(fd, hdr, sizeof(hdr), deadline_ns, stop_fd);
 	if (r < 0)
-		return r;
+		return fail(errbuf, errlen, r, "frame header: %s", strerror(-r));
 	plen = get_be32(hdr);
 	t = get_be16(hdr + 4);
 	cap = frame_cap(t);
 	/* flags (hdr[6..7]) are reserved: sent as 0, ignored on receipt */
 	if (cap < 0)
-		return -EPROTO;
-	if (plen > (uint64_t)cap || (cap > 0 && plen == 0))
-		return -EPROTO;
+		return fail(errbuf, errlen, -EPROTO, "frame of unknown type %u", t);
+	if (plen > (uint64_t)cap)
+		return fail(errbuf, errlen, -EPROTO, "frame of type %u: %u bytes, over the cap of %lld",
+			    t, plen, (long long)cap);
+	if (cap > 0 && plen == 0)
+		return fail(errbuf, errlen, -EPROTO, "frame of type %u without a payload", t);
 	*type = t;
 	if (plen == 0)
 		return 0;
 	buf = malloc(plen);
 	if (!buf)
-		return -ENOMEM;
+		return fail(errbuf, errlen, -ENOMEM, "frame of type %u: out of memory", t);
 	r = vxoff__bench_read_all(fd, buf, plen, deadline_ns, stop_fd);
 	if (r < 0) {
 		free(buf);
-		return r;
+		return fail(errbuf, errlen, r, "frame of type %u: %s after the header", t,
+			    strerror(-r));
 	}
 	*payload = buf;
 	*len = plen;
 	return 0;
+}
+
+int vxoff__bench_read_frame(int fd, uint64_t deadline_ns, int stop_fd, uint16_t *type,
+			    uint8_t **payload, size_t *len)
+{
+	return vxoff__bench_read_frame_why(fd, deadline_ns, stop_fd, type, payload, len, NULL, 0);
 }

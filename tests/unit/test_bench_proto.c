@@ -1008,26 +1008,33 @@ static void test_read_frame(void **state)
 	static const struct {
 		uint32_t len;
 		uint16_t type;
+		const char *why;
 	} bad[] = {
-		{ 0xffffffffu, VXOFF__BENCH_MSG_PARAMS },
-		{ VXOFF__BENCH_MAX_PARAMS + 1, VXOFF__BENCH_MSG_PARAMS },
-		{ VXOFF__BENCH_MAX_PARAMS + 1, VXOFF__BENCH_MSG_ERR },
-		{ VXOFF__BENCH_MAX_PARAMS + 1, VXOFF__BENCH_MSG_ABORT },
-		{ VXOFF__BENCH_MAX_RESULTS + 1, VXOFF__BENCH_MSG_RESULTS },
-		{ 0xffffffffu, VXOFF__BENCH_MSG_RESULTS },
-		{ 0, VXOFF__BENCH_MSG_PARAMS },
-		{ 0, VXOFF__BENCH_MSG_RESULTS },
-		{ 1, VXOFF__BENCH_MSG_DONE },
-		{ 8, 0 },
-		{ 8, 8 },
-		{ 8, 0xffff },
+		{ 0xffffffffu, VXOFF__BENCH_MSG_PARAMS, "4294967295 bytes, over the cap of 8192" },
+		{ VXOFF__BENCH_MAX_PARAMS + 1, VXOFF__BENCH_MSG_PARAMS, "over the cap" },
+		{ VXOFF__BENCH_MAX_PARAMS + 1, VXOFF__BENCH_MSG_ERR, "over the cap" },
+		{ VXOFF__BENCH_MAX_PARAMS + 1, VXOFF__BENCH_MSG_ABORT, "over the cap" },
+		{ VXOFF__BENCH_MAX_RESULTS + 1, VXOFF__BENCH_MSG_RESULTS, "over the cap of 1048576" },
+		{ 0xffffffffu, VXOFF__BENCH_MSG_RESULTS, "over the cap" },
+		{ 0, VXOFF__BENCH_MSG_PARAMS, "type 1 without a payload" },
+		{ 0, VXOFF__BENCH_MSG_RESULTS, "without a payload" },
+		{ 1, VXOFF__BENCH_MSG_DONE, "type 7: 1 bytes, over the cap of 0" },
+		{ 8, 0, "unknown type 0" },
+		{ 8, 8, "unknown type 8" },
+		{ 8, 0xffff, "unknown type 65535" },
 	};
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		hdr(h, bad[i].len, bad[i].type);
 		write_raw(sv[0], h, 8);
-		if (read_one(sv[1], 1000, -1, &type, &pl, &plen) != -EPROTO)
+		err[0] = '\0';
+		if (vxoff__bench_read_frame_why(sv[1], vxoff__mono_ns() + 1000000000ull, -1, &type,
+						&pl, &plen, err, sizeof(err)) != -EPROTO)
 			fail_msg("case %u accepted", i);
 		assert_null(pl);
+		assert_contains(err, bad[i].why);
+		/* the plain reader refuses it the same way */
+		write_raw(sv[0], h, 8);
+		assert_int_equal(read_one(sv[1], 1000, -1, &type, &pl, &plen), -EPROTO);
 	}
 	/* the caps themselves are fine */
 	{
@@ -1050,7 +1057,10 @@ static void test_read_frame(void **state)
 	{
 		uint64_t t0 = vxoff__mono_ns();
 
-		assert_int_equal(read_one(sv[1], 150, -1, &type, &pl, &plen), -ETIMEDOUT);
+		assert_int_equal(vxoff__bench_read_frame_why(sv[1], vxoff__mono_ns() + 150000000ull,
+							     -1, &type, &pl, &plen, err,
+							     sizeof(err)), -ETIMEDOUT);
+		assert_contains(err, "frame of type 1: Connection timed out after the header");
 		assert_true(vxoff__mono_ns() - t0 >= 140000000ull);
 		assert_true(vxoff__mono_ns() - t0 < 2000000000ull);
 		assert_null(pl);
