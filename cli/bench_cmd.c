@@ -276,7 +276,7 @@ static int cmd_server(int argc, char **argv, const char *netns)
 			printf("Usage: %s\n\n"
 			       "Serve vxoff bench tests, one at a time, until SIGINT or SIGTERM.\n"
 			       "  -n NETNS   listen in network namespace NETNS\n"
-			       "  -B ADDR    bind to this numeric address (default: every address)\n"
+			       "  -B ADDR    bind to this numeric address (default: all)\n"
 			       "  -p PORT    port (default %u)\n"
 			       "  --once     serve one test, then exit (its status: 0 served)\n"
 			       "  -v         log every step, not only one line per test\n",
@@ -287,8 +287,8 @@ static int cmd_server(int argc, char **argv, const char *netns)
 					       argv[optind - 1]);
 		default:
 			if (optopt)
-				return cli_usage_error(SYN_SERVER, "bench server: unknown option -%c",
-						       optopt);
+				return cli_usage_error(SYN_SERVER,
+						       "bench server: unknown option -%c", optopt);
 			return cli_usage_error(SYN_SERVER, "bench server: unknown option %s",
 					       argv[optind - 1]);
 		}
@@ -307,8 +307,9 @@ static int cmd_server(int argc, char **argv, const char *netns)
 	}
 	vxoff_ctx_free(ctx); /* the server keeps its own sockets */
 	vxoff_bench_server_stats(srv, &st);
-	printf("vxoff bench server listening on %s port %u%s\n", so.bind ? so.bind : "every address",
-	       st.port, so.flags & VXOFF_BENCH_SERVER_F_ONCE ? " for one test" : "");
+	printf("vxoff bench server listening on %s port %u%s\n",
+	       so.bind ? so.bind : "every address", st.port,
+	       so.flags & VXOFF_BENCH_SERVER_F_ONCE ? " for one test" : "");
 	fflush(stdout);
 	running_server = srv;
 	catch_signals();
@@ -624,8 +625,8 @@ static int cmd_client(int argc, char **argv, const char *netns)
 					       argv[optind - 1]);
 		default:
 			if (optopt)
-				return cli_usage_error(SYN_CLIENT, "bench client: unknown option -%c",
-						       optopt);
+				return cli_usage_error(SYN_CLIENT,
+						       "bench client: unknown option -%c", optopt);
 			return cli_usage_error(SYN_CLIENT, "bench client: unknown option %s",
 					       argv[optind - 1]);
 		}
@@ -779,8 +780,8 @@ static void print_table(const struct vxoff_bench_comparison *cmp, const char *bn
 		else
 			printf("%10s  (of the medians)", "-");
 		if (vxoff_bench_comparison_ratio(cmp, m->metric, &q) == 0)
-			printf("; paired: geometric mean %.3f, 95 %% interval %.3f - %.3f\n", q.mean,
-			       q.ci_low, q.ci_high);
+			printf("; paired: geometric mean %.3f, 95 %% interval %.3f - %.3f\n",
+			       q.mean, q.ci_low, q.ci_high);
 		else
 			puts("; paired: none (a value is 0 or missing)");
 	}
@@ -834,7 +835,8 @@ static int cmd_compare(int argc, char **argv, const char *netns)
 			break;
 		case 'r':
 			/* the library's minimum: fewer pairs give no usable interval */
-			if (parse_uint(SYN_COMPARE, "compare", "-r", optarg, 5, 1000, &co.pairs) < 0)
+			r = parse_uint(SYN_COMPARE, "compare", "-r", optarg, 5, 1000, &co.pairs);
+			if (r < 0)
 				return CLI_EXIT_USAGE;
 			break;
 		case 'm':
@@ -855,9 +857,10 @@ static int cmd_compare(int argc, char **argv, const char *netns)
 		}
 		case 'h':
 			printf("Usage: %s\n\n"
-			       "Measure the plain path against the VXLAN path in interleaved pairs\n"
-			       "(the order swaps from pair to pair) and print, per arm, the median,\n"
-			       "min-max and 95 %% interval of throughput and CPU-s/GB of each end,\n"
+			       "Measure the plain path against the VXLAN path in interleaved\n"
+			       "pairs (the order swaps from pair to pair) and print, per arm, the\n"
+			       "median, min-max and 95 %% interval of throughput and CPU-s/GB of\n"
+			       "each end,\n"
 			       "and the VXLAN/plain ratios. HOST is the server's address on that\n"
 			       "path; with ,SERVER_NETNS vxoff runs that server itself, in that\n"
 			       "namespace, on a port the kernel picks.\n"
@@ -873,8 +876,8 @@ static int cmd_compare(int argc, char **argv, const char *netns)
 					       argv[optind - 1]);
 		default:
 			if (optopt)
-				return cli_usage_error(SYN_COMPARE, "bench compare: unknown option -%c",
-						       optopt);
+				return cli_usage_error(SYN_COMPARE,
+						       "bench compare: unknown option -%c", optopt);
 			return cli_usage_error(SYN_COMPARE, "bench compare: unknown option %s",
 					       argv[optind - 1]);
 		}

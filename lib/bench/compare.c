@@ -144,7 +144,8 @@ int vxoff__bench_comparison_summarise(struct vxoff_bench_comparison *cmp)
 		cmp->ratio[m].sz = sizeof(struct vxoff_stat);
 		cmp->ratio_err[m] = -ENODATA;
 		if (paired == cmp->pairs)
-			cmp->ratio_err[m] = vxoff_stat_paired_ratio(v[0], v[1], paired, &cmp->ratio[m]);
+			cmp->ratio_err[m] =
+				vxoff_stat_paired_ratio(v[0], v[1], paired, &cmp->ratio[m]);
 		if (cmp->ratio_err[m] == -ENOMEM)
 			r = -ENOMEM;
 	}
@@ -268,9 +269,9 @@ static int copy_path(struct vxoff_ctx *ctx, const char *which, const struct vxof
 }
 
 /* One run of one arm; on failure the caller's context says which arm and pair. */
-static int run_one(struct vxoff_ctx *ctx, struct vxoff_ctx *actx, const struct vxoff_bench_opts *test,
-		   struct vxoff__bench_arm *arm, uint32_t pair, uint32_t pairs,
-		   struct vxoff_bench_result **ret)
+static int run_one(struct vxoff_ctx *ctx, struct vxoff_ctx *actx,
+		   const struct vxoff_bench_opts *test, struct vxoff__bench_arm *arm, uint32_t pair,
+		   uint32_t pairs, struct vxoff_bench_result **ret)
 {
 	struct vxoff_bench_opts o = *test;
 	VXOFF_OUT(vxoff_error, e);
@@ -470,7 +471,8 @@ int vxoff_bench_compare(struct vxoff_ctx *ctx, const struct vxoff_bench_compare_
 			if (r < 0)
 				goto out;
 			done++;
-			if (annotate_conditions(cmp->arm[a].runs[p], o.pairs, p, cmp->arm[a].name)) {
+			if (annotate_conditions(cmp->arm[a].runs[p], o.pairs, p,
+						cmp->arm[a].name)) {
 				r = vxoff__err(ctx, -ENOMEM, VXOFF_REASON_SYSTEM,
 					       "compare: out of memory");
 				goto out;

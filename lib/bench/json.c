@@ -187,7 +187,8 @@ static struct json_object *cpu_fields(struct jb *j, const struct vxoff_bench_cpu
 static struct json_object *cpu_end(struct jb *j, const struct vxoff_bench_result *res,
 				   uint32_t end)
 {
-	const struct vxoff__end_fig *f = end == VXOFF_BENCH_END_CLIENT ? &res->client : &res->server;
+	const struct vxoff__end_fig *f =
+		end == VXOFF_BENCH_END_CLIENT ? &res->client : &res->server;
 	VXOFF_OUT(vxoff_bench_cpu, c);
 	struct json_object *o, *per;
 
