@@ -159,7 +159,7 @@ static int parse_uint(const char *syn, const char *cmd, const char *opt, const c
 	char *end, what[64];
 	unsigned long long v;
 
-	snprintf(what, sizeof(what), "not a number from %u to %u", lo, hi);
+	snprintf(what, sizeof(what), "must be a whole number from %u to %u", lo, hi);
 	errno = 0;
 	if (!s || !*s || *s == '-')
 		return bad(syn, cmd, opt, s ? s : "", what);
