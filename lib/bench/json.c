@@ -462,6 +462,25 @@ int vxoff_bench_result_json(const struct vxoff_bench_result *res, uint32_t flags
 
 /* ---- comparisons ---- */
 
+/* What every run of a comparison asked for (the first run's parameters as agreed). */
+static struct json_object *params_obj(struct jb *j, const struct vxoff__bench_params *p)
+{
+	struct json_object *t = jobj(j);
+
+	add(j, t, "protocol", jstr(j, p->flags & VXOFF_BENCH_F_UDP ? "udp" : "tcp"));
+	add(j, t, "streams", ju64(j, p->streams));
+	add(j, t, "duration_ms", ju64(j, p->duration_ms));
+	add(j, t, "omit_ms", ju64(j, p->omit_ms));
+	add(j, t, "interval_ms", ju64(j, p->interval_ms));
+	add(j, t, "len", ju64(j, p->len));
+	add(j, t, "rate_bps", ju64(j, p->rate_bps));
+	add(j, t, "reverse", jbool(j, p->flags & VXOFF_BENCH_F_REVERSE));
+	add(j, t, "zerocopy", jbool(j, p->flags & VXOFF_BENCH_F_ZEROCOPY));
+	add(j, t, "fixed_rate", jbool(j, p->flags & VXOFF_BENCH_F_FIXED_RATE));
+	add(j, t, "congestion", p->congestion[0] ? jstr(j, p->congestion) : NULL);
+	return t;
+}
+
 static struct json_object *stat_obj(struct jb *j, const struct vxoff_stat *s)
 {
 	struct json_object *o = jobj(j), *ci = jarr(j);
@@ -493,6 +512,7 @@ int vxoff_bench_comparison_json(const struct vxoff_bench_comparison *cmp, uint32
 	add(&j, root, "schema", jstr(&j, SCHEMA_CMP));
 	add(&j, root, "vxoff_version", jstr(&j, vxoff_version_string()));
 	add(&j, root, "pairs", ju64(&j, cmp->pairs));
+	add(&j, root, "test", params_obj(&j, &cmp->test));
 	add(&j, root, "pause_ms", ju64(&j, cmp->pause_ms));
 	add(&j, root, "seed", ju64(&j, cmp->seed));
 	arms = jobj(&j);

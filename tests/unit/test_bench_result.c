@@ -397,6 +397,7 @@ static struct vxoff_bench_result *fake_result(uint64_t bytes)
 	assert_non_null(r);
 	r->params.streams = 1;
 	r->params.duration_ms = 1000;
+	r->params.len = 131072;
 	r->have_server = true;
 	r->client.nstreams = r->server.nstreams = 1;
 	r->client.streams = streams(1);
@@ -563,6 +564,8 @@ static void compare_interleaved(void **state)
 	assert_non_null(root);
 	assert_string_equal(json_object_get_string(jget(root, "schema")), "vxoff-bench-compare/1");
 	NEAR(jnum(root, "arms.base.stats.throughput.median"), 9.6e9, 1);
+	NEAR(jnum(root, "test.len"), 131072, 0);
+	NEAR(jnum(root, "test.duration_ms"), 1000, 0);
 	ratio = jget(jget(root, "ratios"), "throughput");
 	NEAR(jnum(ratio, "median_ratio"),
 	     jnum(root, "arms.cand.stats.throughput.median") /
