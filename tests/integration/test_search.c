@@ -525,6 +525,70 @@ out:
 	bed_down(&b);
 }
 
+static int stop_on_candidate(void *user, uint32_t ev, const struct vxoff_search_trial *t)
+{
+	int *seen = user;
+
+	/* the first candidate run is done: the candidate is applied right now */
+	if (ev == VXOFF_SEARCH_EV_RUN && t->last_arm == 1) {
+		(*seen)++;
+		return 1;
+	}
+	return 0;
+}
+
+/* A stop while a candidate is applied: -ECANCELED and the start state back. */
+static void stop_restores(void)
+{
+	struct lines start = {0}, back = {0};
+	struct vxoff_search *s = NULL;
+	struct bed b;
+	int seen = 0, r;
+
+	fprintf(stderr, "stop with a candidate applied\n");
+	if (bed_up(&b, "st", true) < 0) {
+		CHECK(0, "testbed");
+		goto out;
+	}
+	if (read_all(&b, &start) < 0)
+		goto out;
+	{
+		VXOFF_OPTS(vxoff_search_opts, so,
+			   .flags = VXOFF_SEARCH_F_START_SERVER | VXOFF_SEARCH_F_ALLOW_MTU,
+			   .host = "198.19.0.2", .dev = "va", .overlay = "xa", .peer_dev = "vb",
+			   .peer_overlay = "xb", .budget_s = 60, .pairs = PAIRS,
+			   .duration_ms = RUN_MS, .omit_ms = OMIT_MS, .snapshot_dir = b.snapdir,
+			   .progress = stop_on_candidate, .progress_user = &seen);
+
+		r = vxoff_search_new(b.ctx[0], b.ctx[1], &so, &s);
+		CHECK(r == 0, "search_new: %s", errmsg(b.ctx[0]));
+		if (r < 0)
+			goto out;
+	}
+	r = vxoff_search_run(s);
+	CHECK(r == -ECANCELED, "search_run after a stop: %d (%s)", r, errmsg(b.ctx[0]));
+	CHECK(seen == 1, "one candidate run before the stop, saw %d", seen);
+	CHECK(vxoff_search_run(s) == -EBUSY, "a search runs once");
+	if (read_all(&b, &back) == 0)
+		CHECK(diff(&start, &back, "after stop", true) == 0 && start.n == back.n,
+		      "the start state is back after a stop");
+	{
+		char cmd[160];
+		struct nt_run nr;
+
+		/* no snapshot file is left behind: each was restored and removed */
+		snprintf(cmd, sizeof(cmd), "ls %s | grep -c vxoff-search", b.snapdir);
+		nt_sh(&nr, "%s", cmd);
+		CHECK(atoi(nr.out) == 0, "snapshot files left: %s", nr.out);
+		nt_run_free(&nr);
+	}
+out:
+	lines_free(&start);
+	lines_free(&back);
+	vxoff_search_free(s);
+	bed_down(&b);
+}
+
 int main(void)
 {
 	const char *why = nt_precondition();
@@ -537,6 +601,7 @@ int main(void)
 		printf("skip: no vxlan\n");
 		return 77;
 	}
+	stop_restores();
 	default_testbed();
 	no_tunnel_offload();
 	if (failures)
