@@ -517,7 +517,7 @@ static int connect_streams(struct client *c)
 		if (udp) {
 			r = udp_register(c, fd, i, deadline);
 		} else {
-			uint8_t idb[VXOFF__BENCH_STREAM_ID_LEN];
+			uint8_t idb[VXOFF__BENCH_STREAM_ID_LEN] = { 0 };
 
 			r = vxoff__bench_write_all(fd, c->acc.cookie, VXOFF__BENCH_COOKIE_LEN,
 						   deadline, -1);
@@ -871,12 +871,15 @@ static void conditions(struct client *c)
 	json_object_object_add(o, "server_ncpus", json_object_new_int64(c->acc.server_ncpus));
 	add_str(o, "protocol", (c->p.flags & VXOFF_BENCH_F_UDP) ? "udp" : "tcp");
 	json_object_object_add(o, "reverse",
-			       json_object_new_boolean(c->p.flags & VXOFF_BENCH_F_REVERSE));
+			       json_object_new_boolean((c->p.flags & VXOFF_BENCH_F_REVERSE) != 0));
 	json_object_object_add(o, "zerocopy",
 			       json_object_new_boolean((c->p.flags & VXOFF_BENCH_F_ZEROCOPY) &&
-						       !(res->flags & VXOFF_BENCH_R_ZEROCOPY_OFF)));
-	json_object_object_add(o, "fixed_rate",
-			       json_object_new_boolean(c->p.flags & VXOFF_BENCH_F_FIXED_RATE));
+						       !(res->flags & VXOFF_BENCH_R_ZEROCOPY_OFF)
+							       ? 1
+							       : 0));
+	json_object_object_add(
+		o, "fixed_rate",
+		json_object_new_boolean((c->p.flags & VXOFF_BENCH_F_FIXED_RATE) != 0));
 	json_object_object_add(o, "rate_bps", json_object_new_int64((int64_t)c->p.rate_bps));
 	json_object_object_add(o, "streams", json_object_new_int64(c->p.streams));
 	json_object_object_add(o, "len", json_object_new_int64(c->p.len));

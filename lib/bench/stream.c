@@ -163,7 +163,7 @@ int vxoff__stream_sockopts(int fd, const struct vxoff__bench_params *p, bool sen
 			   bool *zc_off, char *errbuf, size_t errlen)
 {
 	bool udp = p->flags & VXOFF_BENCH_F_UDP;
-	struct timeval tv = { .tv_sec = 0, .tv_usec = POLL_SLICE_MS * 1000 };
+	struct timeval tv = { .tv_sec = 0, .tv_usec = (long)POLL_SLICE_MS * 1000 };
 	int one = 1, v;
 
 	if (!udp && p->congestion[0] &&
@@ -536,7 +536,7 @@ int vxoff__data_new(const struct vxoff__data_cfg *cfg, struct vxoff__data **ret,
 	pthread_cond_init(&d->cond, NULL);
 	r = vxoff__bench_schedule(&d->p, &d->ends, &d->nint, &d->nomit);
 	d->s = calloc(d->n ? d->n : 1, sizeof(*d->s));
-	d->iv = calloc((size_t)d->n * (d->nint ? d->nint : 1), sizeof(*d->iv));
+	d->iv = calloc((size_t)(d->n ? d->n : 1) * (d->nint ? d->nint : 1), sizeof(*d->iv));
 	if (d->sender && !d->udp) {
 		d->txbuf = malloc(d->len);
 		if (d->txbuf)
