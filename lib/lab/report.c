@@ -411,11 +411,11 @@ int vxoff_lab_report_json(const struct vxoff_lab_report *rep, uint32_t flags, ch
 	json_object_object_add(cond, "omit_ms", json_object_new_int64(rep->omit_ms));
 	json_object_object_add(cond, "profile", jstr(rep->profile));
 	json_object_object_add(cond, "quick",
-			       json_object_new_boolean(rep->flags & VXOFF_LAB_F_QUICK));
+			       json_object_new_boolean((rep->flags & VXOFF_LAB_F_QUICK) != 0));
 	json_object_object_add(cond, "tune",
 			       json_object_new_boolean(!(rep->flags & VXOFF_LAB_F_NO_TUNE)));
 	json_object_object_add(cond, "emulate_no_tunnel_offload",
-			       json_object_new_boolean(rep->flags & VXOFF_LAB_F_NO_TNL_OFFLOAD));
+			       json_object_new_boolean((rep->flags & VXOFF_LAB_F_NO_TNL_OFFLOAD) != 0));
 	json_object_object_add(root, "conditions", cond);
 	json_object_object_add(root, "summary", jsummary(rep));
 	ends = json_object_new_array();

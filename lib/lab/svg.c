@@ -51,9 +51,13 @@ static double nice_max(double v)
 {
 	double p, f;
 
-	if (!(v > 0) || !isfinite(v))
+	if (v <= 0 || !isfinite(v))
 		return 1;
-	p = pow(10, floor(log10(v)));
+	/* the power of ten at or below v, by steps (v is a chart's top: a few steps) */
+	for (p = 1; p * 10 <= v;)
+		p *= 10;
+	while (p > v)
+		p /= 10;
 	f = v / p;
 	f = f <= 1 ? 1 : f <= 2 ? 2 : f <= 2.5 ? 2.5 : f <= 5 ? 5 : 10;
 	return f * p;

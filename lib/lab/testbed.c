@@ -59,9 +59,8 @@ static void *ns_thread(void *p)
 {
 	struct ns_job *j = p;
 
-	if (unshare(CLONE_NEWNET) < 0)
-		j->err = -errno;
-	else if (mount("/proc/thread-self/ns/net", j->path, "none", MS_BIND, NULL) < 0)
+	if (unshare(CLONE_NEWNET) < 0 ||
+	    mount("/proc/thread-self/ns/net", j->path, "none", MS_BIND, NULL) < 0)
 		j->err = -errno;
 	return NULL;
 }
@@ -386,8 +385,13 @@ static bool privileged(void)
 		return false;
 	while (fgets(line, sizeof(line), f)) {
 		unsigned long long eff;
+		char *end;
 
-		if (sscanf(line, "CapEff: %llx", &eff) == 1)
+		if (strncmp(line, "CapEff:", 7))
+			continue;
+		errno = 0;
+		eff = strtoull(line + 7, &end, 16);
+		if (!errno && end != line + 7)
 			ok = (eff & (1ull << 12)) && (eff & (1ull << 21));
 	}
 	fclose(f);
