@@ -25,28 +25,28 @@ struct kind_info {
 /* Stages: 0 channels, 1 link/rings/coalescing/features, 2 RSS, 3 IRQ affinity, 4 RPS/RFS/XPS,
  * 5 NAPI, 6 sysctls: channel changes recreate queues, IRQs and NAPIs, so all else follows. */
 static const struct kind_info kinds[VXOFF_KNOB_KIND_COUNT] = {
-	[VXOFF_KNOB_CHANNELS] = { "channels", 0, false },
-	[VXOFF_KNOB_RING] = { "ring", 1, false },
-	[VXOFF_KNOB_COALESCE] = { "coalesce", 1, false },
-	[VXOFF_KNOB_FEATURE] = { "feature", 1, false },
-	[VXOFF_KNOB_MTU] = { "mtu", 1, false },
-	[VXOFF_KNOB_LINK_SIZE] = { "link_size", 1, false },
-	[VXOFF_KNOB_RSS_INDIR] = { "rss_indir", 2, false },
-	[VXOFF_KNOB_RSS_KEY] = { "rss_key", 2, false },
-	[VXOFF_KNOB_RXFH_FIELDS] = { "rxfh_fields", 2, false },
-	[VXOFF_KNOB_IRQ_AFFINITY] = { "irq_affinity", 3, false },
-	[VXOFF_KNOB_RPS_CPUS] = { "rps_cpus", 4, false },
-	[VXOFF_KNOB_RPS_FLOW_CNT] = { "rps_flow_cnt", 4, false },
-	[VXOFF_KNOB_XPS_CPUS] = { "xps_cpus", 4, false },
-	[VXOFF_KNOB_XPS_RXQS] = { "xps_rxqs", 4, false },
-	[VXOFF_KNOB_THREADED] = { "threaded", 5, false },
-	[VXOFF_KNOB_NAPI_THREADED] = { "napi_threaded", 5, false },
-	[VXOFF_KNOB_GRO_FLUSH_TIMEOUT] = { "gro_flush_timeout", 5, false },
-	[VXOFF_KNOB_DEFER_HARD_IRQS] = { "napi_defer_hard_irqs", 5, false },
-	[VXOFF_KNOB_SYSCTL] = { "sysctl", 6, false },
-	[VXOFF_KNOB_TUNNEL_PORT] = { "tunnel_port", 1, true },
-	[VXOFF_KNOB_CHANNELS_MAX] = { "channels_max", 0, true },
-	[VXOFF_KNOB_RING_MAX] = { "ring_max", 1, true },
+	[VXOFF_KNOB_CHANNELS] = {"channels", 0, false},
+	[VXOFF_KNOB_RING] = {"ring", 1, false},
+	[VXOFF_KNOB_COALESCE] = {"coalesce", 1, false},
+	[VXOFF_KNOB_FEATURE] = {"feature", 1, false},
+	[VXOFF_KNOB_MTU] = {"mtu", 1, false},
+	[VXOFF_KNOB_LINK_SIZE] = {"link_size", 1, false},
+	[VXOFF_KNOB_RSS_INDIR] = {"rss_indir", 2, false},
+	[VXOFF_KNOB_RSS_KEY] = {"rss_key", 2, false},
+	[VXOFF_KNOB_RXFH_FIELDS] = {"rxfh_fields", 2, false},
+	[VXOFF_KNOB_IRQ_AFFINITY] = {"irq_affinity", 3, false},
+	[VXOFF_KNOB_RPS_CPUS] = {"rps_cpus", 4, false},
+	[VXOFF_KNOB_RPS_FLOW_CNT] = {"rps_flow_cnt", 4, false},
+	[VXOFF_KNOB_XPS_CPUS] = {"xps_cpus", 4, false},
+	[VXOFF_KNOB_XPS_RXQS] = {"xps_rxqs", 4, false},
+	[VXOFF_KNOB_THREADED] = {"threaded", 5, false},
+	[VXOFF_KNOB_NAPI_THREADED] = {"napi_threaded", 5, false},
+	[VXOFF_KNOB_GRO_FLUSH_TIMEOUT] = {"gro_flush_timeout", 5, false},
+	[VXOFF_KNOB_DEFER_HARD_IRQS] = {"napi_defer_hard_irqs", 5, false},
+	[VXOFF_KNOB_SYSCTL] = {"sysctl", 6, false},
+	[VXOFF_KNOB_TUNNEL_PORT] = {"tunnel_port", 1, true},
+	[VXOFF_KNOB_CHANNELS_MAX] = {"channels_max", 0, true},
+	[VXOFF_KNOB_RING_MAX] = {"ring_max", 1, true},
 };
 
 static const struct kind_info *kind_info(uint32_t kind)
@@ -93,7 +93,7 @@ static int dup_or_null(const char *s, char **out)
 
 int vxoff__knob_copy(struct vxoff__knob *dst, const struct vxoff__knob *src)
 {
-	struct vxoff__knob k = { .kind = src->kind, .index = src->index, .flags = src->flags };
+	struct vxoff__knob k = {.kind = src->kind, .index = src->index, .flags = src->flags};
 
 	if (dup_or_null(src->dev, &k.dev) < 0 || dup_or_null(src->key, &k.key) < 0 ||
 	    dup_or_null(src->value, &k.value) < 0) {
@@ -154,8 +154,8 @@ static bool sets_eq(const char *a, const char *b)
 /* on/off, yes/no, true/false, enabled/disabled or a number: -1 when it is none of those. */
 static int64_t scalar(const char *s, bool *ok)
 {
-	static const char *const on[] = { "on", "yes", "true", "enabled" };
-	static const char *const off[] = { "off", "no", "false", "disabled" };
+	static const char *const on[] = {"on", "yes", "true", "enabled"};
+	static const char *const off[] = {"off", "no", "false", "disabled"};
 	char buf[32], *end;
 	size_t n;
 	unsigned long long v;
@@ -224,7 +224,7 @@ static bool tokens_eq(const char *a, const char *b, bool hex)
 /* ethtool's hash-field letters as a set ("sdfn" == "dsnf"). */
 static bool letters_eq(const char *a, const char *b)
 {
-	bool sa[256] = { false }, sb[256] = { false };
+	bool sa[256] = {false}, sb[256] = {false};
 
 	for (; *a; a++)
 		if (!isspace((unsigned char)*a))
@@ -436,8 +436,8 @@ static struct json_object *knob_json(const struct vxoff__knob *k)
 	    add_obj(o, "index", json_object_new_int(k->index)) < 0 || add_str(o, "key", k->key) ||
 	    add_str(o, "value", k->value ? k->value : "") < 0 ||
 	    add_obj(o, "stage", json_object_new_int(vxoff_knob_stage(k->kind))) < 0 ||
-	    add_obj(o, "readonly",
-		    json_object_new_boolean(!!(k->flags & VXOFF_KNOB_F_READONLY))) < 0 ||
+	    add_obj(o, "readonly", json_object_new_boolean(!!(k->flags & VXOFF_KNOB_F_READONLY))) <
+		    0 ||
 	    add_obj(o, "unsupported",
 		    json_object_new_boolean(!!(k->flags & VXOFF_KNOB_F_UNSUPPORTED))) < 0 ||
 	    add_obj(o, "fixed", json_object_new_boolean(!!(k->flags & VXOFF_KNOB_F_FIXED))) < 0) {

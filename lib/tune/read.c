@@ -22,8 +22,8 @@
 
 /* The netlink items a full read needs. */
 #define NL_ITEMS                                                                                   \
-	((1u << VXOFF_ITEM_LINK) | (1u << VXOFF_ITEM_FEATURES) | (1u << VXOFF_ITEM_CHANNELS) |    \
-	 (1u << VXOFF_ITEM_RINGS) | (1u << VXOFF_ITEM_COALESCE) | (1u << VXOFF_ITEM_RSS) |        \
+	((1u << VXOFF_ITEM_LINK) | (1u << VXOFF_ITEM_FEATURES) | (1u << VXOFF_ITEM_CHANNELS) |     \
+	 (1u << VXOFF_ITEM_RINGS) | (1u << VXOFF_ITEM_COALESCE) | (1u << VXOFF_ITEM_RSS) |         \
 	 (1u << VXOFF_ITEM_TUNNEL_PORTS) | (1u << VXOFF_ITEM_QUEUES))
 
 /* The features a tuning plan may touch (issue: GRO, HW GRO, LRO, UDP GRO forwarding, tunnel
@@ -42,23 +42,29 @@ static const char *const tuned_features[] = {
 
 /* Sysctls reported with VXOFF_TUNE_READ_F_SYSCTLS; the global ones as not the namespace's. */
 static const char *const shown_sysctls[] = {
-	"net.ipv4.tcp_rmem",	       "net.ipv4.tcp_wmem",	     "net.core.optmem_max",
-	"net.core.rmem_max",	       "net.core.wmem_max",	     "net.core.rmem_default",
-	"net.core.wmem_default",       "net.core.busy_poll",	     "net.core.busy_read",
-	"net.core.netdev_max_backlog", "net.core.rps_sock_flow_entries",
+	"net.ipv4.tcp_rmem",
+	"net.ipv4.tcp_wmem",
+	"net.core.optmem_max",
+	"net.core.rmem_max",
+	"net.core.wmem_max",
+	"net.core.rmem_default",
+	"net.core.wmem_default",
+	"net.core.busy_poll",
+	"net.core.busy_read",
+	"net.core.netdev_max_backlog",
+	"net.core.rps_sock_flow_entries",
 };
 
-static const char *const channel_keys[] = { "rx", "tx", "other", "combined" };
-static const char *const ring_keys[] = { "rx", "rx-mini", "rx-jumbo", "tx" };
-static const char *const rxfh_keys[] = { "tcp4", "udp4", "tcp6", "udp6" };
+static const char *const channel_keys[] = {"rx", "tx", "other", "combined"};
+static const char *const ring_keys[] = {"rx", "rx-mini", "rx-jumbo", "tx"};
+static const char *const rxfh_keys[] = {"tcp4", "udp4", "tcp6", "udp6"};
 
 /* ---- the probe from inside a tune call ---- */
 
 int vxoff__tune_probe(struct vxoff_ctx *ctx, const char *dev, uint32_t items,
 		      struct vxoff_devinfo **ret)
 {
-	VXOFF_OPTS(vxoff_probe_opts, o, .items = items,
-		   .flags = VXOFF_PROBE_F_NO_VERDICT_PEERS);
+	VXOFF_OPTS(vxoff_probe_opts, o, .items = items, .flags = VXOFF_PROBE_F_NO_VERDICT_PEERS);
 	VXOFF_OUT(vxoff_error, e);
 	char *msg = NULL;
 	int r, re;
@@ -116,9 +122,12 @@ static void rxh_letters(uint32_t f, char *buf, size_t cap)
 		uint32_t bit;
 		char c;
 	} l[] = {
-		{ VXOFF_RXH_L2DA, 'm' },      { VXOFF_RXH_VLAN, 'v' },	  { VXOFF_RXH_L3_PROTO, 't' },
-		{ VXOFF_RXH_IP_SRC, 's' },    { VXOFF_RXH_IP_DST, 'd' },  { VXOFF_RXH_L4_B_0_1, 'f' },
+		/* clang-format off */
+		{ VXOFF_RXH_L2DA, 'm' },     { VXOFF_RXH_VLAN, 'v' },
+		{ VXOFF_RXH_L3_PROTO, 't' }, { VXOFF_RXH_IP_SRC, 's' },
+		{ VXOFF_RXH_IP_DST, 'd' },   { VXOFF_RXH_L4_B_0_1, 'f' },
 		{ VXOFF_RXH_L4_B_2_3, 'n' }, { VXOFF_RXH_DISCARD, 'r' },
+		/* clang-format on */
 	};
 	size_t o = 0;
 
@@ -313,12 +322,11 @@ static int nl_value(struct vxoff_ctx *ctx, const struct vxoff_devinfo *di,
 				vxoff__sb_add(&sb, "%s%02x", e ? ":" : "", b[e]);
 			free(b);
 		} else {
-			static const uint32_t has[] = { VXOFF_RSS_HAS_TCP4_FIELDS,
-							VXOFF_RSS_HAS_UDP4_FIELDS,
-							VXOFF_RSS_HAS_TCP6_FIELDS,
-							VXOFF_RSS_HAS_UDP6_FIELDS };
-			const uint32_t fields[] = { s.tcp4_fields, s.udp4_fields, s.tcp6_fields,
-						    s.udp6_fields };
+			static const uint32_t has[] = {
+				VXOFF_RSS_HAS_TCP4_FIELDS, VXOFF_RSS_HAS_UDP4_FIELDS,
+				VXOFF_RSS_HAS_TCP6_FIELDS, VXOFF_RSS_HAS_UDP6_FIELDS};
+			const uint32_t fields[] = {s.tcp4_fields, s.udp4_fields, s.tcp6_fields,
+						   s.udp6_fields};
 
 			i = key_index(rxfh_keys, 4, k->key);
 			if (i < 0) {
@@ -405,8 +413,8 @@ int vxoff__knob_read_nl(struct vxoff_ctx *ctx, const struct vxoff__knob *k, char
 	if (!k->dev || !*k->dev)
 		return vxoff__err(ctx, -EINVAL, VXOFF_REASON_ARG, "%s knob without a device",
 				  vxoff_knob_kind_name(k->kind));
-	r = vxoff__tune_probe(ctx, k->dev,
-			      (1u << VXOFF_ITEM_LINK) | (1u << kind_item(k->kind)), &di);
+	r = vxoff__tune_probe(ctx, k->dev, (1u << VXOFF_ITEM_LINK) | (1u << kind_item(k->kind)),
+			      &di);
 	if (r < 0)
 		return r;
 	r = nl_value(ctx, di, k, value, &flags);
@@ -428,8 +436,7 @@ int vxoff__knob_read(struct vxoff_ctx *ctx, const struct vxoff__knob *id, char *
 	if (!id || !value)
 		return vxoff__err(ctx, -EINVAL, VXOFF_REASON_ARG, "no knob to read");
 	if (id->kind >= VXOFF_KNOB_KIND_COUNT || vxoff_knob_stage(id->kind) < 0)
-		return vxoff__err(ctx, -EINVAL, VXOFF_REASON_ARG, "unknown knob kind %u",
-				  id->kind);
+		return vxoff__err(ctx, -EINVAL, VXOFF_REASON_ARG, "unknown knob kind %u", id->kind);
 	return is_fs_kind(id->kind) ? vxoff__knob_read_fs(ctx, id, value)
 				    : vxoff__knob_read_nl(ctx, id, value);
 }
@@ -521,8 +528,8 @@ struct reader {
 static int add_read(struct reader *rd, uint32_t kind, int32_t index, const char *key,
 		    uint32_t extra_flags)
 {
-	struct vxoff__knob k = { .kind = kind, .index = index, .dev = (char *)rd->dev,
-				 .key = (char *)key };
+	struct vxoff__knob k = {
+		.kind = kind, .index = index, .dev = (char *)rd->dev, .key = (char *)key};
 	uint32_t flags = extra_flags;
 	char *value = NULL, *why = NULL;
 	int r;
@@ -574,8 +581,8 @@ static int add_keys(struct reader *rd, uint32_t kind, const char *const *keys, s
 	int r;
 
 	for (size_t i = 0; i < n; i++) {
-		struct vxoff__knob k = { .kind = kind, .index = -1, .dev = (char *)rd->dev,
-					 .key = (char *)keys[i] };
+		struct vxoff__knob k = {
+			.kind = kind, .index = -1, .dev = (char *)rd->dev, .key = (char *)keys[i]};
 		char *v = NULL;
 		uint32_t f;
 
@@ -645,7 +652,7 @@ static int sysfs_queues(struct reader *rd, struct qlist *q)
 		const char *dev;
 		struct qlist q;
 		bool found;
-	} j = { .dev = rd->dev };
+	} j = {.dev = rd->dev};
 	int r = vxoff__with_sysfs(rd->ctx, count_queues_cb, &j);
 
 	if (r < 0)
@@ -671,9 +678,9 @@ static int read_irqs(struct reader *rd, const struct qlist *q)
 			bool dup = false;
 
 			snprintf(key, sizeof(key), "%s-%u", t == 0 ? "rx" : "tx", i);
-			if (!rd->di || irq_from_devinfo(rd->di, t == 0 ? VXOFF_QUEUE_RX
-								       : VXOFF_QUEUE_TX,
-							 i, &irq) < 0) {
+			if (!rd->di ||
+			    irq_from_devinfo(rd->di, t == 0 ? VXOFF_QUEUE_RX : VXOFF_QUEUE_TX, i,
+					     &irq) < 0) {
 				r = vxoff__queue_irq_procfs(rd->ctx, rd->dev, key, &irq);
 				vxoff__err_clear(rd->ctx);
 				if (r == -ENOMEM)
@@ -747,8 +754,8 @@ static int read_sysctls(struct reader *rd)
 {
 	for (size_t i = 0; i < sizeof(shown_sysctls) / sizeof(shown_sysctls[0]); i++) {
 		const char *name = shown_sysctls[i];
-		struct vxoff__knob k = { .kind = VXOFF_KNOB_SYSCTL, .index = -1,
-					 .key = (char *)name };
+		struct vxoff__knob k = {
+			.kind = VXOFF_KNOB_SYSCTL, .index = -1, .key = (char *)name};
 		char *v = NULL, why[192];
 		int r;
 
@@ -782,8 +789,8 @@ int vxoff__tune_read_dev(struct vxoff_ctx *ctx, const char *dev, uint32_t flags,
 			 struct vxoff_tune_state *st)
 {
 	struct vxoff_devinfo *di = NULL;
-	struct reader rd = { .ctx = ctx, .st = st, .dev = dev, .kind = "" };
-	struct qlist q = { 0, 0 };
+	struct reader rd = {.ctx = ctx, .st = st, .dev = dev, .kind = ""};
+	struct qlist q = {0, 0};
 	char *no_di = NULL;
 	int r;
 
@@ -819,8 +826,8 @@ int vxoff__tune_read_dev(struct vxoff_ctx *ctx, const char *dev, uint32_t flags,
 	    (r = add_read(&rd, VXOFF_KNOB_MTU, -1, NULL, 0)) < 0)
 		goto out;
 	{
-		static const char *const sizes[] = { "gso_max_size", "gro_max_size",
-						     "gso_ipv4_max_size", "gro_ipv4_max_size" };
+		static const char *const sizes[] = {"gso_max_size", "gro_max_size",
+						    "gso_ipv4_max_size", "gro_ipv4_max_size"};
 
 		if ((r = add_keys(&rd, VXOFF_KNOB_LINK_SIZE, sizes, 4)) < 0)
 			goto out;

@@ -20,9 +20,9 @@
 struct vxoff_topology {
 	struct vxoff_cpu_info *cpus; /* every possible CPU, by number */
 	uint32_t ncpus;
-	char *online;		     /* cpulist */
-	char **node_cpus;	     /* by node id; NULL = no such node */
-	uint32_t nnodes;	     /* entries of node_cpus (highest id + 1) */
+	char *online;	  /* cpulist */
+	char **node_cpus; /* by node id; NULL = no such node */
+	uint32_t nnodes;  /* entries of node_cpus (highest id + 1) */
 };
 
 /* ---- lists and masks ---- */
@@ -429,15 +429,15 @@ int vxoff__topology_read(struct vxoff_ctx *ctx, struct vxoff_topology **ret)
 		}
 		t->cpus = v;
 		v = &t->cpus[t->ncpus++];
-		*v = (struct vxoff_cpu_info){ .sz = sizeof(*v), .cpu = c, .node = -1,
-					      .core = -1, .package = -1 };
+		*v = (struct vxoff_cpu_info){
+			.sz = sizeof(*v), .cpu = c, .node = -1, .core = -1, .package = -1};
 		v->online = bit_set(online, c);
 		snprintf(rel, sizeof(rel), "devices/system/cpu/cpu%u/topology/core_id", c);
 		r = read_int(ctx, rel, &v->core);
 		if (r < 0 && r != -ENOENT)
 			goto fail;
-		snprintf(rel, sizeof(rel),
-			 "devices/system/cpu/cpu%u/topology/physical_package_id", c);
+		snprintf(rel, sizeof(rel), "devices/system/cpu/cpu%u/topology/physical_package_id",
+			 c);
 		r = read_int(ctx, rel, &v->package);
 		if (r < 0 && r != -ENOENT)
 			goto fail;
@@ -543,8 +543,8 @@ int vxoff__cpus_check(struct vxoff_ctx *ctx, const struct vxoff_topology *topo, 
 				ci = &topo->cpus[i];
 		if (!ci) {
 			r = vxoff__err(ctx, -EINVAL, VXOFF_REASON_ARG,
-				       "%s: CPU %u in '%s' is out of range (CPUs 0-%u here)", what, c,
-				       list, last);
+				       "%s: CPU %u in '%s' is out of range (CPUs 0-%u here)", what,
+				       c, list, last);
 			goto out;
 		}
 		if (!ci->online) {
@@ -599,7 +599,7 @@ static int numa_walk(void *arg, const char *root)
 
 int vxoff__device_numa_node(struct vxoff_ctx *ctx, const char *dev, int32_t *ret)
 {
-	struct numa_job j = { .dev = dev, .node = -1 };
+	struct numa_job j = {.dev = dev, .node = -1};
 	int r;
 
 	if (!dev || !*dev || strchr(dev, '/') || strlen(dev) >= 16 || !ret)
@@ -609,8 +609,9 @@ int vxoff__device_numa_node(struct vxoff_ctx *ctx, const char *dev, int32_t *ret
 	if (r < 0)
 		return r;
 	if (j.err == -ENODEV)
-		return vxoff__err(ctx, -ENODEV, VXOFF_REASON_NO_DEVICE, "no device %s in the sysfs %s",
-				  dev, vxoff__ctx_sysfs_overridden(ctx) ? "given" : "of the namespace");
+		return vxoff__err(ctx, -ENODEV, VXOFF_REASON_NO_DEVICE,
+				  "no device %s in the sysfs %s", dev,
+				  vxoff__ctx_sysfs_overridden(ctx) ? "given" : "of the namespace");
 	if (j.err < 0)
 		return vxoff__err(ctx, -EINVAL, VXOFF_REASON_MALFORMED, "%s: not a node number",
 				  j.path);

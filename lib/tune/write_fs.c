@@ -40,10 +40,10 @@ struct fs_job {
 	const char *text; /* write this first; NULL = read only */
 	char path[PATH_MAX];
 	char buf[FS_BUF];
-	ssize_t len;	  /* bytes read, or -errno */
-	int werr;	  /* -errno of the write */
-	const char *dev;  /* sysfs: the device directory must exist (else -ENODEV) */
-	mode_t mode;	  /* st_mode of the file */
+	ssize_t len;	    /* bytes read, or -errno */
+	int werr;	    /* -errno of the write */
+	const char *dev;    /* sysfs: the device directory must exist (else -ENODEV) */
+	mode_t mode;	    /* st_mode of the file */
 	bool private_sysfs; /* sysroot is the core's own read-only mount in a helper thread */
 };
 
@@ -128,7 +128,8 @@ static int fs_run(struct vxoff_ctx *ctx, enum fs_root root, struct fs_job *j)
 	j->len = -ENOENT;
 	switch (root) {
 	case FS_SYS:
-		j->private_sysfs = vxoff__ctx_netns_fd(ctx) >= 0 && !vxoff__ctx_sysfs_overridden(ctx);
+		j->private_sysfs =
+			vxoff__ctx_netns_fd(ctx) >= 0 && !vxoff__ctx_sysfs_overridden(ctx);
 		return vxoff__with_sysfs(ctx, fs_sys_cb, j);
 	case FS_PROC_NET:
 		j->root = vxoff__ctx_procfs_root(ctx);
@@ -194,7 +195,7 @@ static bool sysctl_rel(const char *name, char *rel, size_t cap)
 
 static bool key_queue(const char *key, const char **type, uint32_t *n)
 {
-	static const char *const types[] = { "rx", "tx", "combined" };
+	static const char *const types[] = {"rx", "tx", "combined"};
 	char *end;
 	unsigned long v;
 
@@ -203,7 +204,8 @@ static bool key_queue(const char *key, const char **type, uint32_t *n)
 	for (size_t i = 0; i < 3; i++) {
 		size_t l = strlen(types[i]);
 
-		if (strncmp(key, types[i], l) || key[l] != '-' || !isdigit((unsigned char)key[l + 1]))
+		if (strncmp(key, types[i], l) || key[l] != '-' ||
+		    !isdigit((unsigned char)key[l + 1]))
 			continue;
 		errno = 0;
 		v = strtoul(key + l + 1, &end, 10);
@@ -382,13 +384,13 @@ static int io_err(struct vxoff_ctx *ctx, const struct vxoff__knob *k, const stru
 				  "%s: %s does not exist (the device or this kernel has no such "
 				  "knob)",
 				  vxoff__knob_describe(k, d, sizeof(d)), j->path);
-	return vxoff__err(ctx, err,
-			  err == -EPERM || err == -EACCES ? VXOFF_REASON_PRIVILEGE
-							  : VXOFF_REASON_KERNEL,
-			  "%s %s: %s%s", writing ? "writing" : "reading", j->path, strerror(-err),
-			  err == -EPERM || err == -EACCES ? " (needs CAP_NET_ADMIN in the initial "
-							    "user namespace, or a kernel-managed IRQ)"
-							  : "");
+	return vxoff__err(
+		ctx, err,
+		err == -EPERM || err == -EACCES ? VXOFF_REASON_PRIVILEGE : VXOFF_REASON_KERNEL,
+		"%s %s: %s%s", writing ? "writing" : "reading", j->path, strerror(-err),
+		err == -EPERM || err == -EACCES ? " (needs CAP_NET_ADMIN in the initial "
+						  "user namespace, or a kernel-managed IRQ)"
+						: "");
 }
 
 /* ---- per-NAPI settings (netdev netlink) ---- */
@@ -454,8 +456,8 @@ static int napi_family(struct vxoff_ctx *ctx, const struct vxoff__knob *k, uint8
 
 static int napi_get(struct vxoff_ctx *ctx, const struct vxoff__knob *k, struct napi_vals *v)
 {
-	union vxoff__req_buf rb = { .buf = { 0 } };
-	struct vxoff__nl_handler h = { .msg = napi_cb, .data = v };
+	union vxoff__req_buf rb = {.buf = {0}};
+	struct vxoff__nl_handler h = {.msg = napi_cb, .data = v};
 	struct nlmsghdr *nlh;
 	char what[96], d[160];
 	int r;
@@ -540,11 +542,10 @@ static void napi_id_reset(void *data)
 int vxoff__napi_list(struct vxoff_ctx *ctx, const char *dev, uint32_t ifindex, uint32_t **ids,
 		     uint32_t *n)
 {
-	struct vxoff__knob k = { .kind = VXOFF_KNOB_NAPI_THREADED, .index = -1,
-				 .dev = (char *)dev };
-	union vxoff__req_buf rb = { .buf = { 0 } };
-	struct napi_ids l = { 0 };
-	struct vxoff__nl_handler h = { .msg = napi_id_cb, .reset = napi_id_reset, .data = &l };
+	struct vxoff__knob k = {.kind = VXOFF_KNOB_NAPI_THREADED, .index = -1, .dev = (char *)dev};
+	union vxoff__req_buf rb = {.buf = {0}};
+	struct napi_ids l = {0};
+	struct vxoff__nl_handler h = {.msg = napi_id_cb, .reset = napi_id_reset, .data = &l};
 	struct nlmsghdr *nlh;
 	char what[96];
 	int r;
@@ -569,15 +570,14 @@ int vxoff__napi_list(struct vxoff_ctx *ctx, const char *dev, uint32_t ifindex, u
 
 static bool per_napi(const struct vxoff__knob *k)
 {
-	return k->kind == VXOFF_KNOB_NAPI_THREADED ||
-	       ((k->kind == VXOFF_KNOB_GRO_FLUSH_TIMEOUT ||
-		 k->kind == VXOFF_KNOB_DEFER_HARD_IRQS) &&
-		k->index >= 0);
+	return k->kind == VXOFF_KNOB_NAPI_THREADED || ((k->kind == VXOFF_KNOB_GRO_FLUSH_TIMEOUT ||
+							k->kind == VXOFF_KNOB_DEFER_HARD_IRQS) &&
+						       k->index >= 0);
 }
 
 static int napi_set(struct vxoff_ctx *ctx, const struct vxoff__knob *k, const char *text)
 {
-	union vxoff__req_buf rb = { .buf = { 0 } };
+	union vxoff__req_buf rb = {.buf = {0}};
 	struct nlmsghdr *nlh;
 	unsigned long long n;
 	uint16_t family;
@@ -666,7 +666,8 @@ int vxoff__knob_read_fs(struct vxoff_ctx *ctx, const struct vxoff__knob *k, char
 		return r < 0 ? r : napi_value(ctx, k, &v, value);
 	}
 	if (k->kind != VXOFF_KNOB_SYSCTL && !valid_dev(k->dev))
-		return vxoff__err(ctx, -EINVAL, VXOFF_REASON_ARG, "%s: '%s' is not an interface name",
+		return vxoff__err(ctx, -EINVAL, VXOFF_REASON_ARG,
+				  "%s: '%s' is not an interface name",
 				  vxoff__knob_describe(k, d, sizeof(d)), k->dev ? k->dev : "");
 	if (knob_file(k, rel, sizeof(rel), &root) < 0)
 		return vxoff__err(ctx, -EINVAL, VXOFF_REASON_ARG, "%s: not a file knob",
@@ -685,8 +686,8 @@ int vxoff__knob_read_fs(struct vxoff_ctx *ctx, const struct vxoff__knob *k, char
 	if (r == 0) {
 		r = canonical(k->kind, j->buf, value);
 		if (r == -EPROTO)
-			r = vxoff__err(ctx, -EPROTO, VXOFF_REASON_MALFORMED, "%s: not a mask: '%.64s'",
-				       j->path, j->buf);
+			r = vxoff__err(ctx, -EPROTO, VXOFF_REASON_MALFORMED,
+				       "%s: not a mask: '%.64s'", j->path, j->buf);
 	}
 	free(j);
 	return r;
@@ -699,9 +700,8 @@ static int mismatch(struct vxoff_ctx *ctx, const struct vxoff__knob *k, const ch
 {
 	char d[160];
 
-	return vxoff__err(ctx, -EIO, VXOFF_REASON_KERNEL,
-			  "%s: wrote '%s' but '%s' is in effect%s", vxoff__knob_describe(k, d, sizeof(d)),
-			  k->value, now, extra ? extra : "");
+	return vxoff__err(ctx, -EIO, VXOFF_REASON_KERNEL, "%s: wrote '%s' but '%s' is in effect%s",
+			  vxoff__knob_describe(k, d, sizeof(d)), k->value, now, extra ? extra : "");
 }
 
 /* CPUs that are offline or beyond this machine's are refused before anything is written. */
@@ -783,10 +783,11 @@ static int write_irq(struct vxoff_ctx *ctx, const struct vxoff__knob *k)
 		free(want);
 		/* some controllers move the IRQ at its next interrupt: say so, not fail */
 		if (!inside)
-			vxoff__warn(ctx, VXOFF_WARN_ADJUSTED, "irq_affinity", 0, 0,
-				    "IRQ %u of %s %s: affinity %s set, but it still fires on CPU %s "
-				    "(moves at its next interrupt)",
-				    irq, k->dev ? k->dev : "?", k->key ? k->key : "?", list, eff);
+			vxoff__warn(
+				ctx, VXOFF_WARN_ADJUSTED, "irq_affinity", 0, 0,
+				"IRQ %u of %s %s: affinity %s set, but it still fires on CPU %s "
+				"(moves at its next interrupt)",
+				irq, k->dev ? k->dev : "?", k->key ? k->key : "?", list, eff);
 	}
 	r = 0;
 out:
@@ -831,7 +832,8 @@ static int sysctl_allowed(struct vxoff_ctx *ctx, const struct vxoff__knob *k, co
 	r = fs_run(ctx, FS_PROC_NET, j);
 	if (r == 0 && j->len < 0)
 		r = vxoff__err(ctx, -EOPNOTSUPP, VXOFF_REASON_KERNEL,
-			       "sysctl %s: not in this namespace (%s)", k->key, strerror((int)-j->len));
+			       "sysctl %s: not in this namespace (%s)", k->key,
+			       strerror((int)-j->len));
 	else if (r == 0 && !(j->mode & 0222))
 		r = vxoff__err(ctx, -EOPNOTSUPP, VXOFF_REASON_KERNEL,
 			       "sysctl %s is read-only in this namespace (global in this kernel)",
@@ -852,7 +854,8 @@ int vxoff__knob_write_fs(struct vxoff_ctx *ctx, const struct vxoff__knob *k)
 		return r < 0 ? r : write_irq(ctx, k);
 	}
 	if (k->kind != VXOFF_KNOB_SYSCTL && !valid_dev(k->dev))
-		return vxoff__err(ctx, -EINVAL, VXOFF_REASON_ARG, "%s: '%s' is not an interface name",
+		return vxoff__err(ctx, -EINVAL, VXOFF_REASON_ARG,
+				  "%s: '%s' is not an interface name",
 				  vxoff__knob_describe(k, d, sizeof(d)), k->dev ? k->dev : "");
 	if (!per_napi(k) && knob_file(k, rel, sizeof(rel), &root) < 0)
 		return vxoff__err(ctx, -EINVAL, VXOFF_REASON_ARG, "%s: not a file knob",
@@ -958,7 +961,7 @@ struct msi_job {
 /* The device's MSI vectors from sysfs (device/msi_irqs, or the parent's for virtio). */
 static int msi_cb(void *arg, const char *sysroot)
 {
-	static const char *const where[] = { "device/msi_irqs", "device/../msi_irqs" };
+	static const char *const where[] = {"device/msi_irqs", "device/../msi_irqs"};
 	struct msi_job *m = arg;
 	char path[PATH_MAX];
 
@@ -989,10 +992,9 @@ static int msi_cb(void *arg, const char *sysroot)
 	return 0;
 }
 
-int vxoff__queue_irq_procfs(struct vxoff_ctx *ctx, const char *dev, const char *key,
-			    uint32_t *irq)
+int vxoff__queue_irq_procfs(struct vxoff_ctx *ctx, const char *dev, const char *key, uint32_t *irq)
 {
-	struct msi_job m = { .dev = dev };
+	struct msi_job m = {.dev = dev};
 	char path[PATH_MAX], *line = NULL;
 	size_t cap = 0;
 	const char *type;
@@ -1047,6 +1049,7 @@ int vxoff__queue_irq_procfs(struct vxoff_ctx *ctx, const char *dev, const char *
 	free(m.irqs);
 	if (!best)
 		return vxoff__err(ctx, -ENOENT, VXOFF_REASON_KERNEL,
-				  "%s %s: no IRQ in %s (virtual devices have none)", dev, key, path);
+				  "%s %s: no IRQ in %s (virtual devices have none)", dev, key,
+				  path);
 	return 0;
 }

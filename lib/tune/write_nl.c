@@ -25,8 +25,8 @@
 
 #define HDR_ATTR 1 /* ETHTOOL_A_*_HEADER in every message */
 
-static const char *const channel_keys[] = { "rx", "tx", "other", "combined" };
-static const char *const ring_keys[] = { "rx", "rx-mini", "rx-jumbo", "tx" };
+static const char *const channel_keys[] = {"rx", "tx", "other", "combined"};
+static const char *const ring_keys[] = {"rx", "rx-mini", "rx-jumbo", "tx"};
 
 static int key_index(const char *const *keys, size_t n, const char *key)
 {
@@ -110,7 +110,7 @@ static int ethtool_send(struct vxoff_ctx *ctx, const struct vxoff__knob *k, stru
 
 static int write_channels(struct vxoff_ctx *ctx, const struct vxoff__knob *k)
 {
-	union vxoff__req_buf rb = { .buf = { 0 } };
+	union vxoff__req_buf rb = {.buf = {0}};
 	struct nlmsghdr *nlh;
 	uint16_t family;
 	uint32_t v;
@@ -131,7 +131,7 @@ static int write_channels(struct vxoff_ctx *ctx, const struct vxoff__knob *k)
 
 static int write_ring(struct vxoff_ctx *ctx, const struct vxoff__knob *k)
 {
-	union vxoff__req_buf rb = { .buf = { 0 } };
+	union vxoff__req_buf rb = {.buf = {0}};
 	struct nlmsghdr *nlh;
 	uint16_t family;
 	uint32_t v;
@@ -158,7 +158,7 @@ static bool coal_is_bool(uint32_t p)
 
 static int write_coalesce(struct vxoff_ctx *ctx, const struct vxoff__knob *k)
 {
-	union vxoff__req_buf rb = { .buf = { 0 } };
+	union vxoff__req_buf rb = {.buf = {0}};
 	struct nlmsghdr *nlh;
 	uint16_t family;
 	uint32_t p, v = 0;
@@ -197,7 +197,7 @@ static int write_coalesce(struct vxoff_ctx *ctx, const struct vxoff__knob *k)
 
 static int write_feature(struct vxoff_ctx *ctx, const struct vxoff__knob *k)
 {
-	union vxoff__req_buf rb = { .buf = { 0 } };
+	union vxoff__req_buf rb = {.buf = {0}};
 	struct nlattr *set, *bits, *bit;
 	struct nlmsghdr *nlh;
 	uint16_t family;
@@ -300,8 +300,9 @@ static int write_rss(struct vxoff_ctx *ctx, const struct vxoff__knob *k)
 		return r;
 	fam = vxoff__genl_family(ctx, ETHTOOL_GENL_NAME, &ops);
 	if (fam > 0 && (ops & (1ull << ETHTOOL_MSG_RSS_SET))) {
-		union vxoff__req_buf rb = { .buf = { 0 } };
-		struct nlmsghdr *nlh = ethtool_start(&rb, (uint16_t)fam, ETHTOOL_MSG_RSS_SET, k->dev);
+		union vxoff__req_buf rb = {.buf = {0}};
+		struct nlmsghdr *nlh =
+			ethtool_start(&rb, (uint16_t)fam, ETHTOOL_MSG_RSS_SET, k->dev);
 		size_t len = key ? n : n * sizeof(uint32_t);
 
 		if (len > VXOFF__REQ_BUF_SIZE - 256) {
@@ -333,8 +334,8 @@ static int write_rss(struct vxoff_ctx *ctx, const struct vxoff__knob *k)
 		}
 		r = vxoff__ethtool_ioctl(ctx, k->dev, rx, len);
 		if (r < 0 && !vxoff__last_err(ctx))
-			r = vxoff__err(ctx, r, VXOFF_REASON_KERNEL, "ethtool SRSSH on %s: %s", k->dev,
-				       strerror(-r));
+			r = vxoff__err(ctx, r, VXOFF_REASON_KERNEL, "ethtool SRSSH on %s: %s",
+				       k->dev, strerror(-r));
 		free(rx);
 	}
 	free(data);
@@ -346,8 +347,10 @@ static int write_rxfh(struct vxoff_ctx *ctx, const struct vxoff__knob *k)
 	static const struct {
 		const char *key;
 		uint32_t flow;
-	} flows[] = { { "tcp4", TCP_V4_FLOW }, { "udp4", UDP_V4_FLOW },
-		      { "tcp6", TCP_V6_FLOW }, { "udp6", UDP_V6_FLOW } };
+	} flows[] = {{"tcp4", TCP_V4_FLOW},
+		     {"udp4", UDP_V4_FLOW},
+		     {"tcp6", TCP_V6_FLOW},
+		     {"udp6", UDP_V6_FLOW}};
 	struct ethtool_rxnfc nfc;
 	uint64_t data = 0;
 	char d[160];
@@ -362,14 +365,30 @@ static int write_rxfh(struct vxoff_ctx *ctx, const struct vxoff__knob *k)
 				  vxoff__knob_describe(k, d, sizeof(d)));
 	for (const char *p = k->value; *p; p++) {
 		switch (*p) {
-		case 'm': data |= RXH_L2DA; break;
-		case 'v': data |= RXH_VLAN; break;
-		case 't': data |= RXH_L3_PROTO; break;
-		case 's': data |= RXH_IP_SRC; break;
-		case 'd': data |= RXH_IP_DST; break;
-		case 'f': data |= RXH_L4_B_0_1; break;
-		case 'n': data |= RXH_L4_B_2_3; break;
-		case 'r': data |= RXH_DISCARD; break;
+		case 'm':
+			data |= RXH_L2DA;
+			break;
+		case 'v':
+			data |= RXH_VLAN;
+			break;
+		case 't':
+			data |= RXH_L3_PROTO;
+			break;
+		case 's':
+			data |= RXH_IP_SRC;
+			break;
+		case 'd':
+			data |= RXH_IP_DST;
+			break;
+		case 'f':
+			data |= RXH_L4_B_0_1;
+			break;
+		case 'n':
+			data |= RXH_L4_B_2_3;
+			break;
+		case 'r':
+			data |= RXH_DISCARD;
+			break;
 		default:
 			return vxoff__err(ctx, -EINVAL, VXOFF_REASON_ARG,
 					  "%s: '%c' is not an ethtool hash field (m v t s d f n r)",
@@ -395,13 +414,13 @@ static int write_link(struct vxoff_ctx *ctx, const struct vxoff__knob *k)
 		const char *key;
 		uint16_t attr;
 	} sizes[] = {
-		{ "gso_max_size", IFLA_GSO_MAX_SIZE },
-		{ "gro_max_size", IFLA_GRO_MAX_SIZE },
-		{ "gso_ipv4_max_size", IFLA_GSO_IPV4_MAX_SIZE },
-		{ "gro_ipv4_max_size", IFLA_GRO_IPV4_MAX_SIZE },
-		{ "gso_max_segs", IFLA_GSO_MAX_SEGS },
+		{"gso_max_size", IFLA_GSO_MAX_SIZE},
+		{"gro_max_size", IFLA_GRO_MAX_SIZE},
+		{"gso_ipv4_max_size", IFLA_GSO_IPV4_MAX_SIZE},
+		{"gro_ipv4_max_size", IFLA_GRO_IPV4_MAX_SIZE},
+		{"gso_max_segs", IFLA_GSO_MAX_SEGS},
 	};
-	union vxoff__req_buf rb = { .buf = { 0 } };
+	union vxoff__req_buf rb = {.buf = {0}};
 	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifi;
 	uint16_t attr = IFLA_MTU;
@@ -477,10 +496,11 @@ int vxoff__knob_write_nl(struct vxoff_ctx *ctx, const struct vxoff__knob *k)
 		return r;
 	r = vxoff__knob_read_nl(ctx, k, &now);
 	if (r < 0)
-		return vxoff__err_prefix(ctx, r, "reading back %s: ",
-					 vxoff__knob_describe(k, d, sizeof(d)));
+		return vxoff__err_prefix(
+			ctx, r, "reading back %s: ", vxoff__knob_describe(k, d, sizeof(d)));
 	if (!vxoff__knob_value_eq(k->kind, now, k->value)) {
-		r = vxoff__err(ctx, -EIO, VXOFF_REASON_KERNEL, "%s: wrote '%s' but '%s' is in effect%s",
+		r = vxoff__err(ctx, -EIO, VXOFF_REASON_KERNEL,
+			       "%s: wrote '%s' but '%s' is in effect%s",
 			       vxoff__knob_describe(k, d, sizeof(d)), k->value, now,
 			       k->kind == VXOFF_KNOB_FEATURE
 				       ? " (the device cannot change it, or another feature it "

@@ -62,10 +62,8 @@ static struct vxoff_tune_state *read_state(void)
 static char *knob_now(uint32_t kind, int32_t index, const char *key, uint32_t *flags)
 {
 	struct vxoff_tune_state *st = read_state();
-	VXOFF_OPTS(vxoff_knob, id, .kind = kind, .index = index, .dev = key && !strncmp(key, "net.", 4)
-									? NULL
-									: DEV,
-		   .key = key);
+	VXOFF_OPTS(vxoff_knob, id, .kind = kind, .index = index,
+		   .dev = key && !strncmp(key, "net.", 4) ? NULL : DEV, .key = key);
 	VXOFF_OUT(vxoff_knob, k);
 	char *v;
 	int r = vxoff_tune_state_find(st, &id, &k);
@@ -103,8 +101,8 @@ static void roundtrip(uint32_t kind, int32_t index, const char *key, const char 
 	ASSERT_OK(set(kind, index, key, to));
 	now = knob_now(kind, index, key, NULL);
 	if (strcmp(now, to))
-		fail_msg("%s %s: wrote '%s', read '%s'", vxoff_knob_kind_name(kind),
-			 key ? key : "", to, now);
+		fail_msg("%s %s: wrote '%s', read '%s'", vxoff_knob_kind_name(kind), key ? key : "",
+			 to, now);
 	free(now);
 	ASSERT_OK(set(kind, index, key, old));
 	now = knob_now(kind, index, key, NULL);

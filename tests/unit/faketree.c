@@ -332,7 +332,7 @@ void ft_add_dev(struct faketree *ft, const struct ft_dev *d)
 	char *rxq_empty;
 
 	{
-		struct faketree tmp = { .ncpus = d->rx_queues ? d->rx_queues : 1 };
+		struct faketree tmp = {.ncpus = d->rx_queues ? d->rx_queues : 1};
 
 		rxq_empty = ft_mask(&tmp, "");
 	}

@@ -41,13 +41,13 @@ struct vxoff_ctx *ft_ctx(const struct faketree *ft);
 struct ft_dev {
 	const char *name;
 	uint32_t ifindex;
-	uint32_t rx_queues;  /* queues/rx-0 .. rx-(n-1) */
-	uint32_t tx_queues;  /* queues/tx-0 .. */
-	int32_t numa_node;   /* device/numa_node; -1 as the kernel writes for none */
-	uint32_t first_irq;  /* 0 = no IRQs (virtual device); else one IRQ per queue pair from
-			      * here, "<name>-TxRx-<i>" in /proc/interrupts */
-	uint32_t mtu;	     /* 0 = 1500 */
-	bool no_napi_files;  /* leave out threaded, napi_defer_hard_irqs, gro_flush_timeout */
+	uint32_t rx_queues; /* queues/rx-0 .. rx-(n-1) */
+	uint32_t tx_queues; /* queues/tx-0 .. */
+	int32_t numa_node;  /* device/numa_node; -1 as the kernel writes for none */
+	uint32_t first_irq; /* 0 = no IRQs (virtual device); else one IRQ per queue pair from
+			     * here, "<name>-TxRx-<i>" in /proc/interrupts */
+	uint32_t mtu;	    /* 0 = 1500 */
+	bool no_napi_files; /* leave out threaded, napi_defer_hard_irqs, gro_flush_timeout */
 };
 
 /* Add a device: class/net/NAME/{ifindex,mtu,threaded,napi_defer_hard_irqs,gro_flush_timeout},

@@ -37,8 +37,8 @@ static int set(struct vxoff_ctx *ctx, uint32_t kind, int32_t index, const char *
 
 static char *get(struct vxoff_ctx *ctx, uint32_t kind, int32_t index, const char *key)
 {
-	struct vxoff__knob k = { .kind = kind, .index = index, .dev = (char *)DEV,
-				 .key = (char *)key };
+	struct vxoff__knob k = {
+		.kind = kind, .index = index, .dev = (char *)DEV, .key = (char *)key};
 	char *v = NULL;
 	int r;
 
@@ -64,7 +64,7 @@ static void expect_file(struct faketree *ft, const char *rel, const char *want)
 }
 
 static void expect_knob(struct vxoff_ctx *ctx, uint32_t kind, int32_t index, const char *key,
-			 const char *want)
+			const char *want)
 {
 	char *v = get(ctx, kind, index, key);
 
@@ -150,9 +150,9 @@ static void test_state_accessors(void **state)
 	assert_non_null(st);
 	assert_int_equal(vxoff__tune_state_add(st, VXOFF_KNOB_RPS_CPUS, "eth0", 0, NULL, "1", 0),
 			 0);
-	assert_int_equal(vxoff__tune_state_add(st, VXOFF_KNOB_IRQ_AFFINITY, "eth0", 41, "rx-1",
-					       "2-3", 0),
-			 0);
+	assert_int_equal(
+		vxoff__tune_state_add(st, VXOFF_KNOB_IRQ_AFFINITY, "eth0", 41, "rx-1", "2-3", 0),
+		0);
 	assert_int_equal(vxoff_tune_state_count(st), 2);
 	assert_int_equal(vxoff_tune_state_get(st, 1, &out), 0);
 	assert_string_equal(out.value, "2-3");
@@ -181,9 +181,13 @@ struct fx {
 
 static struct fx fx_new(uint32_t ncpus)
 {
-	struct fx f = { .ncpus = ncpus };
-	struct ft_dev nic = { .name = DEV, .ifindex = 7, .rx_queues = 4, .tx_queues = 4,
-			      .numa_node = 1, .first_irq = 40 };
+	struct fx f = {.ncpus = ncpus};
+	struct ft_dev nic = {.name = DEV,
+			     .ifindex = 7,
+			     .rx_queues = 4,
+			     .tx_queues = 4,
+			     .numa_node = 1,
+			     .first_irq = 40};
 
 	f.ft = ft_new(ncpus, 2);
 	ft_add_dev(f.ft, &nic);
@@ -289,9 +293,8 @@ static void check_fs_knobs(uint32_t ncpus, const char *cpus, const char *xps)
 	}
 
 	/* sysctls: a per-namespace one is written, a global one is refused and left alone */
-	assert_int_equal(set(f.ctx, VXOFF_KNOB_SYSCTL, -1, "net.ipv4.tcp_rmem",
-			     "4096 262144 16777216"),
-			 0);
+	assert_int_equal(
+		set(f.ctx, VXOFF_KNOB_SYSCTL, -1, "net.ipv4.tcp_rmem", "4096 262144 16777216"), 0);
 	expect_file(f.ft, "proc/sys/net/ipv4/tcp_rmem", "4096 262144 16777216");
 	expect_knob(f.ctx, VXOFF_KNOB_SYSCTL, -1, "net.ipv4.tcp_rmem", "4096 262144 16777216");
 	assert_int_equal(set(f.ctx, VXOFF_KNOB_SYSCTL, -1, "net.core.busy_poll", "50"),
@@ -462,8 +465,8 @@ static void test_read_tree(void **state)
 static void test_read_no_irqs(void **state)
 {
 	struct faketree *ft = ft_new(4, 2);
-	struct ft_dev veth = { .name = DEV, .ifindex = 9, .rx_queues = 1, .tx_queues = 1,
-			       .numa_node = -1 };
+	struct ft_dev veth = {
+		.name = DEV, .ifindex = 9, .rx_queues = 1, .tx_queues = 1, .numa_node = -1};
 	struct vxoff_ctx *ctx;
 	struct vxoff_tune_state *st = NULL;
 	VXOFF_OPTS(vxoff_knob, id, .kind = VXOFF_KNOB_IRQ_AFFINITY, .index = -1, .dev = DEV);
@@ -482,7 +485,6 @@ static void test_read_no_irqs(void **state)
 	ft_free(ft);
 }
 
-
 static uint32_t irq_of(struct vxoff_ctx *ctx, const char *dev, const char *key, int *r)
 {
 	uint32_t irq = 0;
@@ -498,8 +500,8 @@ static void test_queue_irq_names(void **state)
 {
 	struct faketree *ft = ft_new(8, 2);
 	struct vxoff_ctx *ctx;
-	struct ft_dev nic = { .name = "vxft1", .ifindex = 3, .rx_queues = 2, .tx_queues = 2,
-			      .numa_node = 0 };
+	struct ft_dev nic = {
+		.name = "vxft1", .ifindex = 3, .rx_queues = 2, .tx_queues = 2, .numa_node = 0};
 	int r;
 
 	(void)state;
@@ -569,8 +571,8 @@ static struct {
 	uint32_t mtu, mtu_clamp, gso_max_size, gro_ipv4_max_size;
 	uint32_t combined, combined_clamp;
 	uint32_t napi_gro_flush, napi_defer;
-	bool napi_ignores;	/* NAPI_SET "succeeds" and changes nothing */
-	int fail_cmd, fail_err; /* this genl command fails with fail_err */
+	bool napi_ignores;			 /* NAPI_SET "succeeds" and changes nothing */
+	int fail_cmd, fail_err;			 /* this genl command fails with fail_err */
 	unsigned char last[VXOFF__REQ_BUF_SIZE]; /* the last request that changes something */
 	size_t last_len;
 	unsigned char ioctl[512];
@@ -584,10 +586,8 @@ int __wrap_vxoff__nl_request(struct vxoff_ctx *ctx, uint32_t proto, struct nlmsg
 			     const struct vxoff__nl_handler *h, const char *what);
 int __real_vxoff__genl_family(struct vxoff_ctx *ctx, const char *name, uint64_t *ops);
 int __wrap_vxoff__genl_family(struct vxoff_ctx *ctx, const char *name, uint64_t *ops);
-int __real_vxoff__ethtool_ioctl(struct vxoff_ctx *ctx, const char *ifname, void *data,
-				size_t len);
-int __wrap_vxoff__ethtool_ioctl(struct vxoff_ctx *ctx, const char *ifname, void *data,
-				size_t len);
+int __real_vxoff__ethtool_ioctl(struct vxoff_ctx *ctx, const char *ifname, void *data, size_t len);
+int __wrap_vxoff__ethtool_ioctl(struct vxoff_ctx *ctx, const char *ifname, void *data, size_t len);
 
 int __wrap_vxoff__genl_family(struct vxoff_ctx *ctx, const char *name, uint64_t *ops)
 {
@@ -606,8 +606,7 @@ int __wrap_vxoff__genl_family(struct vxoff_ctx *ctx, const char *name, uint64_t 
 	return vxoff__err(ctx, -ENOENT, VXOFF_REASON_NO_FAMILY, "no family %s (fake)", name);
 }
 
-int __wrap_vxoff__ethtool_ioctl(struct vxoff_ctx *ctx, const char *ifname, void *data,
-				size_t len)
+int __wrap_vxoff__ethtool_ioctl(struct vxoff_ctx *ctx, const char *ifname, void *data, size_t len)
 {
 	if (!fk.on)
 		return __real_vxoff__ethtool_ioctl(ctx, ifname, data, len);
@@ -634,11 +633,11 @@ static int fk_reply(const struct vxoff__nl_handler *h, struct nlmsghdr *nlh)
 	return h && h->msg ? h->msg(nlh, h->data) : 0;
 }
 
-static int fk_route(struct vxoff_ctx *ctx, struct nlmsghdr *req,
-		    const struct vxoff__nl_handler *h, const char *what)
+static int fk_route(struct vxoff_ctx *ctx, struct nlmsghdr *req, const struct vxoff__nl_handler *h,
+		    const char *what)
 {
 	const struct nlattr *tb[VXOFF_IFLA_MAX + 1];
-	union vxoff__req_buf rb = { .buf = { 0 } };
+	union vxoff__req_buf rb = {.buf = {0}};
 	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifi;
 	const char *name = NULL;
@@ -682,7 +681,7 @@ static int fk_ethtool(struct vxoff_ctx *ctx, struct nlmsghdr *req,
 		      const struct vxoff__nl_handler *h, const char *what, uint8_t cmd)
 {
 	const struct nlattr *tb[ETHTOOL_A_CHANNELS_MAX + 1];
-	union vxoff__req_buf rb = { .buf = { 0 } };
+	union vxoff__req_buf rb = {.buf = {0}};
 	struct nlmsghdr *nlh;
 	struct nlattr *hdr;
 	uint32_t v;
@@ -705,8 +704,8 @@ static int fk_ethtool(struct vxoff_ctx *ctx, struct nlmsghdr *req,
 			return fk_fail(ctx, -EINVAL, what);
 		if (tb[ETHTOOL_A_CHANNELS_COMBINED_COUNT] &&
 		    vxoff__attr_u32(tb[ETHTOOL_A_CHANNELS_COMBINED_COUNT], &v) == 0)
-			fk.combined = fk.combined_clamp && v > fk.combined_clamp ? fk.combined_clamp
-										 : v;
+			fk.combined =
+				fk.combined_clamp && v > fk.combined_clamp ? fk.combined_clamp : v;
 		return 0;
 	default:
 		fk_keep(req);
@@ -714,11 +713,11 @@ static int fk_ethtool(struct vxoff_ctx *ctx, struct nlmsghdr *req,
 	}
 }
 
-static int fk_netdev(struct vxoff_ctx *ctx, struct nlmsghdr *req,
-		     const struct vxoff__nl_handler *h, const char *what, uint8_t cmd)
+static int fk_netdev(struct vxoff_ctx *ctx, struct nlmsghdr *req, const struct vxoff__nl_handler *h,
+		     const char *what, uint8_t cmd)
 {
 	const struct nlattr *tb[VXOFF_NETDEV_A_NAPI_MAX + 1];
-	union vxoff__req_buf rb = { .buf = { 0 } };
+	union vxoff__req_buf rb = {.buf = {0}};
 	struct nlmsghdr *nlh;
 	uint32_t id = 0, v;
 	uint64_t u;
@@ -873,9 +872,9 @@ static void test_nl_channels(void **state)
 	/* the header nest, flagged nested, names the device */
 	assert_non_null(tb[ETHTOOL_A_CHANNELS_HEADER]);
 	assert_true(tb[ETHTOOL_A_CHANNELS_HEADER]->nla_type & NLA_F_NESTED);
-	assert_int_equal(vxoff__attr_parse_nested(tb[ETHTOOL_A_CHANNELS_HEADER], htb,
-						  ETHTOOL_A_HEADER_MAX),
-			 0);
+	assert_int_equal(
+		vxoff__attr_parse_nested(tb[ETHTOOL_A_CHANNELS_HEADER], htb, ETHTOOL_A_HEADER_MAX),
+		0);
 	vxoff__attr_str(htb[ETHTOOL_A_HEADER_DEV_NAME], &name);
 	assert_string_equal(name, "fk0");
 	assert_int_equal(vxoff__attr_u32(tb[ETHTOOL_A_CHANNELS_COMBINED_COUNT], &v), 0);
@@ -904,8 +903,8 @@ static void test_nl_features(void **state)
 	fk.fail_cmd = ETHTOOL_MSG_FEATURES_SET;
 	fk.fail_err = -EPERM;
 	for (int on = 1; on >= 0; on--) {
-		assert_int_equal(
-			fk_set(ctx, VXOFF_KNOB_FEATURE, -1, "rx-gro", on ? "on" : "off"), -EPERM);
+		assert_int_equal(fk_set(ctx, VXOFF_KNOB_FEATURE, -1, "rx-gro", on ? "on" : "off"),
+				 -EPERM);
 		fk_last_attrs(GENL_HDRLEN, tb, ETHTOOL_A_FEATURES_MAX);
 		/* WANTED -> BITS -> BIT { NAME "rx-gro", VALUE if on }: other bits untouched */
 		assert_non_null(tb[ETHTOOL_A_FEATURES_WANTED]);
@@ -934,7 +933,7 @@ static void test_nl_rss(void **state)
 	const struct nlattr *tb[VXOFF_ETHTOOL_A_RSS_MAX + 1];
 	const struct ethtool_rxfh *rx = (const struct ethtool_rxfh *)fk.ioctl;
 	const struct ethtool_rxnfc *nfc = (const struct ethtool_rxnfc *)fk.ioctl;
-	const uint32_t want[4] = { 0, 1, 2, 3 };
+	const uint32_t want[4] = {0, 1, 2, 3};
 
 	(void)state;
 	/* 6.17+: RSS_SET */

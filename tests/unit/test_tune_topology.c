@@ -62,7 +62,8 @@ static void test_list_to_mask(void **state)
 	expect_mask("0-15:2", "5555");	 /* every second CPU */
 	expect_mask("1-15:4", "2222");	 /* 1,5,9,13 */
 	expect_mask("0-15:2/4", "3333"); /* bitmap_parselist: 2 of every group of 4 */
-	expect_mask("0-1023:2/256", /* the kernel's own example: 0,1,256,257,512,513,768,769 */
+	/* the kernel's own example: 0,1,256,257,512,513,768,769 */
+	expect_mask("0-1023:2/256",
 		    "3,00000000,00000000,00000000,00000000,00000000,00000000,00000000,00000003,"
 		    "00000000,00000000,00000000,00000000,00000000,00000000,00000000,00000003,"
 		    "00000000,00000000,00000000,00000000,00000000,00000000,00000000,00000003");
@@ -264,8 +265,12 @@ static void test_device_numa(void **state)
 {
 	struct faketree *ft = ft_new(64, 2);
 	struct vxoff_ctx *ctx = ft_ctx(ft);
-	struct ft_dev nic = { .name = "eth1", .ifindex = 3, .rx_queues = 4, .tx_queues = 4,
-			      .numa_node = 1, .first_irq = 40 };
+	struct ft_dev nic = {.name = "eth1",
+			     .ifindex = 3,
+			     .rx_queues = 4,
+			     .tx_queues = 4,
+			     .numa_node = 1,
+			     .first_irq = 40};
 	int32_t node = 7;
 
 	(void)state;
@@ -292,6 +297,7 @@ static void test_device_numa(void **state)
 
 int main(void)
 {
+	/* clang-format off */
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_list_to_mask),
 		cmocka_unit_test(test_list_to_mask_bad),
@@ -304,6 +310,7 @@ int main(void)
 		cmocka_unit_test(test_topology_malformed),
 		cmocka_unit_test(test_device_numa),
 	};
+	/* clang-format on */
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
