@@ -17,6 +17,8 @@
  *   udp_unlimited_reverse, ipv6   the server sends UDP as fast as it can; TCP over IPv6
  *   once            a VXOFF_BENCH_SERVER_F_ONCE server returns from run() after one test
  *   cancel          the interval callback stops the test: -ECANCELED, the server frees it all
+ *   hostile_peers   garbage hellos, a 4 GiB frame, more silent peers than the accept budget,
+ *                   a stalled handshake: each dropped and counted, a real test still served
  *   server_clean    the server's counters, and its open sockets back to the listener alone
  *   server_stop     (last) stop mid-test: run() returns 0, the client gets the reason
  *
@@ -25,16 +27,22 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+#include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdint.h>
+#include <netinet/in.h>
 #include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -710,6 +718,114 @@ static void bad_input(void **state)
 		fail_msg("the first client failed: %d (%s)", b.rc, strerror(-b.rc));
 }
 
+/* A TCP socket of the client namespace connected to the server (blocking), or -1. */
+static int raw_connect(void)
+{
+	char path[128];
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)g.port) };
+	int self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC), ns, fd = -1;
+
+	snprintf(path, sizeof(path), "/run/netns/%s", g.ns_c);
+	ns = open(path, O_RDONLY | O_CLOEXEC);
+	if (self >= 0 && ns >= 0 && setns(ns, CLONE_NEWNET) == 0) {
+		fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (setns(self, CLONE_NEWNET) < 0)
+			abort(); /* the test would go on in the wrong namespace */
+	}
+	if (self >= 0)
+		close(self);
+	if (ns >= 0)
+		close(ns);
+	inet_pton(AF_INET, PLAIN_HOST, &sa.sin_addr);
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/*
+ * Peers that break the protocol: garbage instead of a hello, a frame announcing 4 GiB, more
+ * silent connections than the accept budget, one that stalls. Each is dropped (counted), the
+ * server goes on serving a real test meanwhile, and keeps none of their sockets.
+ */
+static void hostile_peers(void **state)
+{
+	VXOFF_OPTS(vxoff_bench_opts, o, .host = PLAIN_HOST, .duration_ms = 300,
+		   .interval_ms = 100, .flags = VXOFF_BENCH_F_NO_CONDITIONS);
+	VXOFF_OUT(vxoff_bench_server_stats, st0);
+	VXOFF_OUT(vxoff_bench_server_stats, st);
+	static const uint8_t hello[16] = { 'V', 'X', 'O', 'F', 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 32, 0 };
+	static const uint8_t huge[8] = { 0xff, 0xff, 0xff, 0xff, 0, 1, 0, 0 };
+	struct vxoff_bench_result *res = NULL;
+	int silent[12], fd;
+	uint8_t buf[64];
+
+	(void)state;
+	SKIP_IF_NEEDED();
+	assert_int_equal(vxoff_bench_server_stats(g.srv, &st0), 0);
+	/* 20 garbage "hellos": each dropped at once */
+	for (int i = 0; i < 20; i++) {
+		fd = raw_connect();
+		assert_true(fd >= 0);
+		memset(buf, 'x', 16);
+		assert_int_equal(write(fd, buf, 16), 16);
+		assert_true(read(fd, buf, sizeof(buf)) <= 0); /* closed without a word */
+		close(fd);
+	}
+	/* a valid hello, then a PARAMS frame header announcing 4 GiB: dropped, nothing read */
+	fd = raw_connect();
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, hello, 16), 16);
+	assert_int_equal(read(fd, buf, 16), 16); /* the server's hello */
+	assert_int_equal(write(fd, huge, 8), 8);
+	{
+		ssize_t n;
+
+		while ((n = read(fd, buf, sizeof(buf))) > 0)
+			; /* an ABORT may come first; then the close */
+		assert_true(n <= 0);
+	}
+	close(fd);
+	/* more silent connections than the accept budget: the oldest make room, a real client
+	 * still gets through */
+	for (int i = 0; i < 12; i++)
+		silent[i] = raw_connect();
+	o.port = g.port;
+	if (vxoff_bench_run(g.cctx, &o, NULL, NULL, &res) < 0)
+		fail_msg("a real client among silent ones: %s", errmsg(g.cctx));
+	vxoff_bench_result_free(res);
+	for (int i = 0; i < 12; i++)
+		if (silent[i] >= 0)
+			close(silent[i]);
+	/* a client that stalls in the handshake is dropped at the hello deadline (3 s) */
+	fd = raw_connect();
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, hello, 8), 8);
+	{
+		struct timeval tv = { .tv_sec = 5 };
+		time_t t0 = time(NULL);
+
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		assert_true(read(fd, buf, sizeof(buf)) == 0);
+		if (time(NULL) - t0 > 4)
+			fail_msg("the stalled client was kept %ld s", (long)(time(NULL) - t0));
+	}
+	close(fd);
+	for (int i = 0; i < 50; i++) {
+		assert_int_equal(vxoff_bench_server_stats(g.srv, &st), 0);
+		if (st.open_fds == 1)
+			break;
+		usleep(20000);
+	}
+	print_message("  protocol errors +%" PRIu64 ", tests +%" PRIu64 ", open fds %u\n",
+		      st.protocol_errors - st0.protocol_errors, st.tests - st0.tests, st.open_fds);
+	assert_int_equal(st.open_fds, 1);
+	assert_true(st.tests == st0.tests + 1);
+	/* 20 garbage + 1 oversized + at least 4 evicted or timed-out silent + 1 stalled */
+	assert_true(st.protocol_errors - st0.protocol_errors >= 26);
+}
+
 static void server_clean(void **state)
 {
 	VXOFF_OUT(vxoff_bench_server_stats, st);
@@ -794,7 +910,8 @@ int main(void)
 		cmocka_unit_test(zerocopy_fixed_rate), cmocka_unit_test(udp_unlimited_reverse),
 		cmocka_unit_test(ipv6),		       cmocka_unit_test(once),
 		cmocka_unit_test(bad_input),
-		cmocka_unit_test(cancel),	       cmocka_unit_test(server_clean),
+		cmocka_unit_test(cancel),	       cmocka_unit_test(hostile_peers),
+		cmocka_unit_test(server_clean),
 		cmocka_unit_test(server_stop),
 	};
 	int r;
