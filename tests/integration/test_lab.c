@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,6 +79,19 @@ static bool nothing_left(const char *name, char *why, size_t len)
 		snprintf(ns, sizeof(ns), "%s-%c", name, i ? 'b' : 'a');
 		if (nt_ns_listed(ns)) {
 			snprintf(why, len, "namespace %s is left", ns);
+			return false;
+		}
+	}
+	{
+		struct nt_run out = { 0 };
+		bool dev = false;
+
+		/* the lab works in its own namespaces: nothing of it may show up here */
+		if (nt_sh(&out, "ip -br link show; ip -br addr show") == 0)
+			dev = nt_contains(out.out, "vxlab") || nt_contains(out.out, "198.19.0.");
+		nt_run_free(&out);
+		if (dev) {
+			snprintf(why, len, "a lab device or address is in the test's namespace");
 			return false;
 		}
 	}
@@ -509,6 +523,54 @@ static void quick_run(void)
 	vxoff_ctx_free(ctx);
 }
 
+/* ---- vxoff_lab_stop() from another thread ---- */
+
+struct stopper {
+	struct vxoff_lab *lab;
+	long after_ms;
+};
+
+static void *stop_later(void *p)
+{
+	struct stopper *s = p;
+	struct timespec ts = { s->after_ms / 1000, (s->after_ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+	vxoff_lab_stop(s->lab);
+	return NULL;
+}
+
+static void stop_from_thread(void)
+{
+	VXOFF_OPTS(vxoff_lab_opts, o, .flags = VXOFF_LAB_F_QUICK, .name = lab_name);
+	struct vxoff_lab_report *rep = NULL;
+	struct vxoff_ctx *ctx = NULL;
+	struct stopper s = { .after_ms = 2500 };
+	struct timespec t0, t1;
+	char why[256];
+	pthread_t t;
+	int r;
+
+	vxoff_ctx_new(NULL, &ctx);
+	CHECK(vxoff_lab_new(ctx, &o, &s.lab) == 0, "lab_new: %s", last_msg(ctx));
+	if (!s.lab) {
+		vxoff_ctx_free(ctx);
+		return;
+	}
+	pthread_create(&t, NULL, stop_later, &s);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	r = vxoff_lab_run(s.lab, NULL, NULL, &rep);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	pthread_join(t, NULL);
+	/* stopped in the middle of a measurement: it ends at once, not after the run */
+	CHECK(r == -ECANCELED && !rep, "stopped run: %d %s", r, last_msg(ctx));
+	CHECK(t1.tv_sec - t0.tv_sec < 8, "the stopped run took %ld s", (long)(t1.tv_sec - t0.tv_sec));
+	CHECK(nothing_left(lab_name, why, sizeof(why)), "after the stop: %s", why);
+	vxoff_lab_report_free(rep);
+	vxoff_lab_free(s.lab);
+	vxoff_ctx_free(ctx);
+}
+
 /* ---- a user's underlay: only what is missing is created, nothing else touched ---- */
 
 static void underlay_run(void)
@@ -638,6 +700,7 @@ int main(void)
 	}
 	bad_inputs();
 	quick_run();
+	stop_from_thread();
 	underlay_run();
 	sigterm_runs();
 	if (!failures)
