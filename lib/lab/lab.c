@@ -753,12 +753,23 @@ static int run_steps(struct run *R)
 		return canceled(R);
 
 	for (int i = 0; i < 2; i++) {
+		const struct vxoff__lab_end *e = &R->rep->ends[i];
+		struct vxoff__strbuf why;
+
 		r = probe_end(R, i);
 		if (r < 0)
 			return r;
-		if (progress(R, VXOFF_LAB_STEP_PROBE, 9 + (uint32_t)i, "%s end: VXLAN readiness %s",
-			     i ? "server" : "client",
-			     vxoff_verdict_name(R->rep->ends[i].verdict)) < 0)
+		/* the verdict with what keeps it from "ready": the reasons that are not ok */
+		vxoff__sb_init(&why);
+		for (uint32_t k = 0; k < e->nreasons; k++)
+			if (e->reasons[k].severity && strcmp(e->reasons[k].severity, "ok"))
+				vxoff__sb_add(&why, "%s%s (%s)", why.len ? ", " : ": ",
+					      e->reasons[k].name, e->reasons[k].severity);
+		r = progress(R, VXOFF_LAB_STEP_PROBE, 9 + (uint32_t)i, "%s end: VXLAN readiness %s%s",
+			     i ? "server" : "client", vxoff_verdict_name(e->verdict),
+			     why.s ? why.s : "");
+		vxoff__sb_free(&why);
+		if (r < 0)
 			return canceled(R);
 	}
 
