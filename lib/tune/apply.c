@@ -293,11 +293,10 @@ static int restore_state(struct run *rn, const struct vxoff__snapshot *s, bool d
 		}
 	}
 	free(ord);
-	if (first < 0) {
+	if (first < 0)
 		first = vxoff__err(ctx, first, saved.reason ? saved.reason : VXOFF_REASON_KERNEL,
 				   "%s", saved_msg ? saved_msg : "restore failed");
-		free(saved_msg);
-	}
+	free(saved_msg);
 	return first;
 }
 
@@ -502,12 +501,16 @@ int vxoff__tune_apply_ex(struct vxoff_ctx *ctx, const struct vxoff_tune_plan *pl
 		rb = rollback(&rn, &s, written, nwritten + 1, channels);
 		if (rb < 0) {
 			struct vxoff_error e2 = { .sz = sizeof(e2) };
+			char *msg2;
 
+			/* the context owns e2.msg and frees it when the next error is set */
 			vxoff_ctx_last_error(ctx, &e2);
+			msg2 = e2.msg ? strdup(e2.msg) : NULL;
 			r = vxoff__err(ctx, -ENOTRECOVERABLE, VXOFF_REASON_STATE,
 				       "%s; undoing it failed too (%s): restore from %s",
-				       msg ? msg : "apply failed",
-				       e2.msg ? e2.msg : "unknown error", snapshot);
+				       msg ? msg : "apply failed", msg2 ? msg2 : "unknown error",
+				       snapshot);
+			free(msg2);
 		} else {
 			vxoff__snapshot_remove(ctx, snapshot);
 			r = vxoff__err(ctx, r, reason,

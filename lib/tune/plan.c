@@ -1291,7 +1291,7 @@ int vxoff__json_member(struct vxoff_ctx *ctx, const char *path, struct json_obje
 int vxoff__json_schema(struct vxoff_ctx *ctx, const char *path, struct json_object *root,
 			const char *prefix, int max_version)
 {
-	struct json_object *m;
+	struct json_object *m = NULL;
 	const char *s;
 	char *end;
 	long v;
@@ -1318,7 +1318,7 @@ int vxoff__json_schema(struct vxoff_ctx *ctx, const char *path, struct json_obje
 VXOFF_API int vxoff_tune_plan_load(struct vxoff_ctx *ctx, const char *path,
 				   struct vxoff_tune_plan **ret)
 {
-	struct json_object *root = NULL, *items, *m;
+	struct json_object *root = NULL, *items = NULL, *m = NULL;
 	struct vxoff_tune_plan *plan = NULL;
 	int r;
 
@@ -1371,7 +1371,8 @@ VXOFF_API int vxoff_tune_plan_load(struct vxoff_ctx *ctx, const char *path,
 	vxoff__err_clear(ctx);
 	for (size_t i = 0; i < json_object_array_length(items); i++) {
 		struct json_object *it = json_object_array_get_idx(items, i);
-		struct json_object *kind, *dev, *index, *key, *target, *reason, *gain, *adv;
+		struct json_object *kind = NULL, *dev = NULL, *index = NULL, *key = NULL;
+		struct json_object *target = NULL, *reason = NULL, *gain = NULL, *adv = NULL;
 		struct vxoff__knob k = { 0 };
 		char where[64];
 

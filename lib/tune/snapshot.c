@@ -187,7 +187,6 @@ int vxoff__snapshot_write(struct vxoff_ctx *ctx, const char *path,
 		r = -errno;
 	if (close(fd) < 0 && r == 0)
 		r = -errno;
-	fd = -1;
 	if (r < 0) {
 		r = vxoff__err(ctx, r, VXOFF_REASON_SYSTEM, "snapshot %s: writing %s: %s", path,
 			       tmp, strerror(-r));
@@ -242,7 +241,8 @@ int vxoff__snapshot_remove(struct vxoff_ctx *ctx, const char *path)
 static int parse_knob(struct vxoff_ctx *ctx, const char *path, size_t i, struct json_object *o,
 		      struct vxoff__snapshot *s)
 {
-	struct json_object *kind, *dev, *index, *key, *value, *stage, *absent;
+	struct json_object *kind = NULL, *dev = NULL, *index = NULL, *key = NULL, *value = NULL;
+	struct json_object *stage = NULL, *absent = NULL;
 	char where[PATH_MAX + 64];
 	uint32_t k;
 	int64_t ix;
@@ -291,7 +291,7 @@ static int parse_knob(struct vxoff_ctx *ctx, const char *path, size_t i, struct 
 static int dup_member(struct vxoff_ctx *ctx, const char *where, struct json_object *root,
 		      const char *name, bool opt, char **out)
 {
-	struct json_object *m;
+	struct json_object *m = NULL;
 	int r = vxoff__json_member(ctx, where, root, name, json_type_string, opt, &m);
 
 	if (r < 0 || !m)
@@ -303,7 +303,7 @@ static int dup_member(struct vxoff_ctx *ctx, const char *where, struct json_obje
 int vxoff__snapshot_load(struct vxoff_ctx *ctx, const char *path, const char *expect_dev,
 			 const char *expect_ns, struct vxoff__snapshot *s)
 {
-	struct json_object *root = NULL, *m, *knobs;
+	struct json_object *root = NULL, *m = NULL, *knobs = NULL;
 	char where[PATH_MAX + 16];
 	struct stat sb;
 	int r;
