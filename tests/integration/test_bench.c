@@ -68,6 +68,7 @@ static struct {
 	uint64_t tcp_mem_max; /* tcp_wmem[2] + tcp_rmem[2] of the namespaces */
 	uint32_t log_lines;
 	bool have_v6;
+	int fds0; /* open fds of this process once the server listens */
 	pthread_mutex_t log_lock;
 } g = { .log_lock = PTHREAD_MUTEX_INITIALIZER };
 
@@ -116,6 +117,17 @@ static uint64_t sysctl_max(const char *ns, const char *name)
 		c = 64ull << 20; /* unreadable: a generous bound */
 	nt_run_free(&r);
 	return c;
+}
+
+static int count_fds(void)
+{
+	struct nt_run r;
+	int n = -1;
+
+	if (nt_sh(&r, "ls /proc/%d/fd | wc -l", (int)getpid()) == 0)
+		n = atoi(r.out);
+	nt_run_free(&r);
+	return n;
 }
 
 static int group_setup(void **state)
@@ -182,6 +194,7 @@ static int group_setup(void **state)
 	if (pthread_create(&g.th, NULL, server_main, NULL))
 		return -1;
 	g.running = true;
+	g.fds0 = count_fds();
 	return 0;
 }
 
@@ -844,6 +857,9 @@ static void server_clean(void **state)
 		      st.accepted, st.tests, st.rejected, st.protocol_errors, st.aborted,
 		      st.open_fds);
 	assert_int_equal(st.open_fds, 1); /* the listener alone */
+	/* and the whole process: no eventfd, namespace or socket of a test left behind */
+	if (count_fds() != g.fds0)
+		fail_msg("open fds: %d after the tests, %d before", count_fds(), g.fds0);
 	assert_true(st.tests >= 10);
 	assert_true(st.aborted >= 1);
 	assert_true(st.rejected >= 1);
