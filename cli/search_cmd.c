@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -406,6 +407,8 @@ int cmd_tune_search(int argc, char **argv)
 		snapdir = tmpdir;
 	}
 	so.snapshot_dir = snapdir;
+	/* the first pair's order at random (logged as "seed"), the later ones alternate */
+	so.seed = ((uint64_t)time(NULL) << 20) ^ (uint64_t)getpid();
 	so.progress = progress;
 	so.progress_user = &json;
 	r = vxoff_search_new(ctx, peer, &so, &s);

@@ -143,6 +143,8 @@ int vxoff__search_json(const struct vxoff_search *s, uint32_t flags, char **ret)
 	if (r == 0)
 		r = add(o, "budget_s", json_object_new_int64(s->budget_s));
 	if (r == 0)
+		r = add(o, "seed", json_object_new_int64((int64_t)(s->seed & INT64_MAX)));
+	if (r == 0)
 		r = add(o, "elapsed_s", json_object_new_double(s->elapsed_s));
 	if (r == 0)
 		r = add(o, "allow_mtu",
