@@ -11,7 +11,7 @@
  *  - a user's underlay (veth between two test namespaces): the lab adds its VXLAN devices
  *    and removes them, and leaves the user's devices and addresses as they were;
  *  - SIGTERM at random points of 20 short CLI runs: nothing is left, or `vxoff lab
- *    --cleanup` removes it.
+ *    --cleanup` removes it; SIGKILL at random points of 6 more: `--cleanup` removes it.
  * Parts whose tools are missing (xmllint, chromium, the CLI binary) skip with the reason;
  * the whole test skips (77) without root or the vxlan module.
  */
@@ -630,6 +630,45 @@ static void underlay_run(void)
 
 /* ---- SIGTERM at random points ---- */
 
+/* SIGKILL: no handler runs, the state file is all there is; --cleanup must remove it all. */
+static void sigkill_runs(const char *cli, unsigned *seed)
+{
+	int cleaned = 0;
+
+	for (int i = 0; i < 6; i++) {
+		char name[96], why[256], out[256];
+		long delay_ms = 100 + (long)(rand_r(seed) % 1500);
+		struct timespec ts = { delay_ms / 1000, (delay_ms % 1000) * 1000000L };
+		struct nt_run cr = { 0 };
+		pid_t pid;
+		int st;
+
+		snprintf(name, sizeof(name), "%s-x%d", lab_name, i);
+		snprintf(out, sizeof(out), "%s/x%d", tmpdir, i);
+		pid = fork();
+		if (pid == 0) {
+			int devnull = open("/dev/null", O_WRONLY);
+
+			dup2(devnull, 1);
+			dup2(devnull, 2);
+			execl(cli, cli, "lab", "--quick", "--pairs", "1", "--duration", "0.3",
+			      "--omit", "0.1", "--name", name, "--out", out, "-q", (char *)NULL);
+			_exit(127);
+		}
+		nanosleep(&ts, NULL);
+		kill(pid, SIGKILL);
+		waitpid(pid, &st, 0);
+		if (!nothing_left(name, why, sizeof(why)))
+			cleaned++;
+		CHECK(nt_sh(&cr, "%s lab --cleanup --name %s", cli, name) == 0,
+		      "--cleanup after SIGKILL at %ld ms: %s", delay_ms, cr.err);
+		nt_run_free(&cr);
+		CHECK(nothing_left(name, why, sizeof(why)),
+		      "run %d (SIGKILL after %ld ms): after --cleanup %s", i, delay_ms, why);
+	}
+	printf("SIGKILL runs: 6, %d left something that --cleanup removed\n", cleaned);
+}
+
 static void sigterm_runs(void)
 {
 	const char *cli = getenv("VXOFF_CLI");
@@ -645,7 +684,7 @@ static void sigterm_runs(void)
 		char name[96], why[256], out[256];
 		pid_t pid;
 		int st;
-		long delay_ms = (long)(rand_r(&seed) % 3000);
+		long delay_ms = (long)(rand_r(&seed) % 1800);
 		struct timespec ts = { delay_ms / 1000, (delay_ms % 1000) * 1000000L };
 
 		snprintf(name, sizeof(name), "%s-k%d", lab_name, i);
@@ -677,6 +716,7 @@ static void sigterm_runs(void)
 	}
 	printf("SIGTERM runs: %d stopped, %d finished first, %d needed --cleanup\n", stopped,
 	       finished, cleaned);
+	sigkill_runs(cli, &seed);
 }
 
 int main(void)
