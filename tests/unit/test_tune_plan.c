@@ -549,7 +549,7 @@ static void test_many_flow_256(void **state)
 
 static void test_latency(void **state)
 {
-	struct fx *f = fx_new(64);
+	struct fx *f = fx_new(4);
 	struct vxoff_tune_plan *p;
 	const struct vxoff__plan_item *it;
 
@@ -628,16 +628,16 @@ static void write_text(const char *path, const char *text)
 
 static void test_plan_json_roundtrip(void **state)
 {
-	struct fx *f = fx_new(64);
+	struct fx *f = fx_new(4);
 	struct vxoff_tune_plan *p, *q = NULL;
 	char *j1 = NULL, *j2 = NULL, path[128], *cut;
 	struct vxoff_error e;
 
 	(void)state;
 	nic_knobs();
-	assert_int_equal(build(f, VXOFF_PROFILE_MANY_FLOW, "32", VXOFF_TUNE_ALLOW_CHANNELS, 0,
+	assert_int_equal(build(f, VXOFF_PROFILE_MANY_FLOW, "2", VXOFF_TUNE_ALLOW_CHANNELS, 0,
 			       &p), 0);
-	assert_true(vxoff_tune_plan_count(p) > 10);
+	assert_true(vxoff_tune_plan_count(p) >= 5);
 	assert_int_equal(vxoff_tune_plan_json(p, VXOFF_JSON_PRETTY, &j1), 0);
 	assert_non_null(strstr(j1, "\"schema\": \"vxoff-tune-plan/1\""));
 	snprintf(path, sizeof(path), "%s/plan.json", f->dir);
