@@ -61,14 +61,72 @@ static const char *const rxfh_keys[] = {"tcp4", "udp4", "tcp6", "udp6"};
 
 /* ---- the probe from inside a tune call ---- */
 
+/* The warnings of the call so far: the probe's bracket clears them, they are put back. */
+struct saved_warns {
+	struct vxoff_warning *w;
+	char **what, **msg;
+	uint32_t n;   /* saved */
+	uint32_t cap; /* entries allocated */
+};
+
+static int warns_save(struct vxoff_ctx *ctx, struct saved_warns *sw)
+{
+	uint32_t n = vxoff_ctx_warning_count(ctx);
+
+	memset(sw, 0, sizeof(*sw));
+	if (!n)
+		return 0;
+	sw->w = calloc(n, sizeof(*sw->w));
+	sw->what = calloc(n, sizeof(*sw->what));
+	sw->msg = calloc(n, sizeof(*sw->msg));
+	if (!sw->w || !sw->what || !sw->msg)
+		return -ENOMEM;
+	sw->cap = n;
+	for (uint32_t i = 0; i < n; i++) {
+		sw->w[i].sz = sizeof(sw->w[i]);
+		if (vxoff_ctx_warning(ctx, i, &sw->w[i]) < 0)
+			continue;
+		sw->what[i] = strdup(sw->w[i].what ? sw->w[i].what : "");
+		sw->msg[i] = strdup(sw->w[i].msg ? sw->w[i].msg : "");
+		if (!sw->what[i] || !sw->msg[i])
+			return -ENOMEM;
+		sw->n = i + 1;
+	}
+	return 0;
+}
+
+static void warns_restore(struct vxoff_ctx *ctx, struct saved_warns *sw)
+{
+	for (uint32_t i = 0; i < sw->n; i++)
+		vxoff__warn(ctx, sw->w[i].code, sw->what[i], sw->w[i].requested, sw->w[i].applied,
+			    "%s", sw->msg[i]);
+}
+
+static void warns_free(struct saved_warns *sw)
+{
+	for (uint32_t i = 0; i < sw->cap; i++) {
+		free(sw->what[i]);
+		free(sw->msg[i]);
+	}
+	free(sw->w);
+	free(sw->what);
+	free(sw->msg);
+}
+
 int vxoff__tune_probe(struct vxoff_ctx *ctx, const char *dev, uint32_t items,
 		      struct vxoff_devinfo **ret)
 {
 	VXOFF_OPTS(vxoff_probe_opts, o, .items = items, .flags = VXOFF_PROBE_F_NO_VERDICT_PEERS);
 	VXOFF_OUT(vxoff_error, e);
+	struct saved_warns sw;
 	char *msg = NULL;
 	int r, re;
 
+	r = warns_save(ctx, &sw);
+	if (r < 0) {
+		warns_free(&sw);
+		return r;
+	}
 	/* the probe brackets itself: step out of our bracket for its call */
 	vxoff__ctx_leave(ctx);
 	r = vxoff_probe_device(ctx, dev, 0, &o, ret);
@@ -77,10 +135,13 @@ int vxoff__tune_probe(struct vxoff_ctx *ctx, const char *dev, uint32_t items,
 	re = vxoff__ctx_enter(ctx);
 	if (re < 0) {
 		free(msg);
+		warns_free(&sw);
 		if (r == 0)
 			vxoff_devinfo_free(*ret);
 		return re;
 	}
+	warns_restore(ctx, &sw);
+	warns_free(&sw);
 	if (r < 0)
 		vxoff__err(ctx, r, e.reason ? e.reason : VXOFF_REASON_KERNEL, "%s",
 			   msg ? msg : strerror(-r));

@@ -398,7 +398,9 @@ static int read_nodes(struct vxoff_ctx *ctx, struct vxoff_topology *t, uint64_t 
 	return r;
 }
 
-int vxoff__topology_read(struct vxoff_ctx *ctx, struct vxoff_topology **ret)
+/* full = false: possible and online CPUs only (no core, package or node files: a check of a
+ * CPU list before a write reads two files, not two per CPU). */
+static int topo_read(struct vxoff_ctx *ctx, struct vxoff_topology **ret, bool full)
 {
 	struct vxoff_topology *t = calloc(1, sizeof(*t));
 	uint64_t *possible = bits_new(), *online = bits_new(), *tmp = bits_new();
@@ -432,6 +434,8 @@ int vxoff__topology_read(struct vxoff_ctx *ctx, struct vxoff_topology **ret)
 		*v = (struct vxoff_cpu_info){
 			.sz = sizeof(*v), .cpu = c, .node = -1, .core = -1, .package = -1};
 		v->online = bit_set(online, c);
+		if (!full)
+			continue;
 		snprintf(rel, sizeof(rel), "devices/system/cpu/cpu%u/topology/core_id", c);
 		r = read_int(ctx, rel, &v->core);
 		if (r < 0 && r != -ENOENT)
@@ -447,7 +451,7 @@ int vxoff__topology_read(struct vxoff_ctx *ctx, struct vxoff_topology **ret)
 		r = -ENOMEM;
 		goto fail;
 	}
-	r = read_nodes(ctx, t, tmp);
+	r = full ? read_nodes(ctx, t, tmp) : 0;
 	if (r < 0)
 		goto fail;
 	free(possible);
@@ -460,6 +464,27 @@ fail:
 	free(online);
 	free(tmp);
 	vxoff_topology_free(t);
+	return r;
+}
+
+int vxoff__topology_read(struct vxoff_ctx *ctx, struct vxoff_topology **ret)
+{
+	return topo_read(ctx, ret, true);
+}
+
+int vxoff__cpus_check_online(struct vxoff_ctx *ctx, const char *list, const char *what)
+{
+	struct vxoff_topology *topo = NULL;
+	int r = topo_read(ctx, &topo, false);
+
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0) { /* no CPU directory to judge by: the kernel judges */
+		vxoff__err_clear(ctx);
+		return 0;
+	}
+	r = vxoff__cpus_check(ctx, topo, list, what);
+	vxoff_topology_free(topo);
 	return r;
 }
 

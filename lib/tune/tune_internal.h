@@ -190,6 +190,9 @@ uint32_t vxoff__topology_node_count(const struct vxoff_topology *topo);
  * malformed list; what names the input ("--app-cpus"). */
 int vxoff__cpus_check(struct vxoff_ctx *ctx, const struct vxoff_topology *topo, const char *list,
 		      const char *what);
+/* vxoff__cpus_check() against the possible and online CPUs read now (two files); 0 when
+ * there is no CPU directory to judge by. */
+int vxoff__cpus_check_online(struct vxoff_ctx *ctx, const char *list, const char *what);
 /* vxoff_device_numa_node() without the bracket. */
 int vxoff__device_numa_node(struct vxoff_ctx *ctx, const char *dev, int32_t *ret);
 

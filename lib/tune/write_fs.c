@@ -707,21 +707,12 @@ static int mismatch(struct vxoff_ctx *ctx, const struct vxoff__knob *k, const ch
 /* CPUs that are offline or beyond this machine's are refused before anything is written. */
 static int check_cpus(struct vxoff_ctx *ctx, const struct vxoff__knob *k)
 {
-	struct vxoff_topology *topo = NULL;
 	char d[160];
-	int r;
 
 	if (k->kind != VXOFF_KNOB_IRQ_AFFINITY && k->kind != VXOFF_KNOB_RPS_CPUS &&
 	    k->kind != VXOFF_KNOB_XPS_CPUS)
 		return 0;
-	if (vxoff__topology_read(ctx, &topo) < 0) {
-		/* no CPU directory to judge by: the kernel judges */
-		vxoff__err_clear(ctx);
-		return 0;
-	}
-	r = vxoff__cpus_check(ctx, topo, k->value, vxoff__knob_describe(k, d, sizeof(d)));
-	vxoff_topology_free(topo);
-	return r;
+	return vxoff__cpus_check_online(ctx, k->value, vxoff__knob_describe(k, d, sizeof(d)));
 }
 
 static int write_irq(struct vxoff_ctx *ctx, const struct vxoff__knob *k)

@@ -277,6 +277,25 @@ static void check_fs_knobs(uint32_t ncpus, const char *cpus, const char *xps)
 	assert_int_equal(set(f.ctx, VXOFF_KNOB_IRQ_AFFINITY, -1, "rx-2", cpus), 0);
 	/* effective stays on CPU 0, outside the new list: a warning, not an error */
 	assert_true(vxoff_ctx_warning_count(f.ctx) >= 1);
+	/* and it outlives the probes of later reads within the same call */
+	{
+		struct vxoff__knob k = {.kind = VXOFF_KNOB_IRQ_AFFINITY,
+					.index = -1,
+					.dev = (char *)DEV,
+					.key = (char *)"rx-3",
+					.value = (char *)cpus};
+		uint32_t n;
+		char *v = NULL;
+
+		assert_int_equal(vxoff__ctx_enter(f.ctx), 0);
+		assert_int_equal(vxoff__knob_write(f.ctx, &k), 0);
+		n = vxoff_ctx_warning_count(f.ctx);
+		assert_true(n >= 1);
+		assert_int_equal(vxoff__knob_read(f.ctx, &k, &v), 0);
+		assert_int_equal(vxoff_ctx_warning_count(f.ctx), n);
+		vxoff__ctx_leave(f.ctx);
+		free(v);
+	}
 	{
 		char *norm = NULL;
 
