@@ -64,14 +64,16 @@ static bool find(const struct vxoff_tune_state *st, uint32_t kind, int32_t index
 /* Append "what" to the candidate's description. */
 static int describe(struct vxoff__search_cand *c, const char *what)
 {
-	size_t old = c->change ? strlen(c->change) : 0;
-	char *p = realloc(c->change, old + strlen(what) + 3);
+	size_t old = c->change ? strlen(c->change) : 0, len = strlen(what);
+	char *p = realloc(c->change, old + len + 3);
 
 	if (!p)
 		return -ENOMEM;
-	if (old)
-		strcpy(p + old, ", "), old += 2;
-	strcpy(p + old, what);
+	if (old) {
+		p[old++] = ',';
+		p[old++] = ' ';
+	}
+	memcpy(p + old, what, len + 1);
 	c->change = p;
 	return 0;
 }
@@ -166,15 +168,28 @@ static int cpulist_ends(const char *list, long *first, long *last)
 	return 0;
 }
 
-static int sockbuf_value(const struct vxoff_tune_state *st, const char *key, char *buf, size_t len)
+/* "min default max" with max raised to SOCKBUF_MAX; 0 when it is there already or odd. */
+static int sockbuf_value(const struct vxoff_tune_state *st, const char *key, char *buf,
+			 size_t len)
 {
 	VXOFF_OUT(vxoff_knob, k);
-	unsigned long lo, def, hi;
+	unsigned long v[3];
+	const char *p;
+	char *end;
 
-	if (!st || !find(st, VXOFF_KNOB_SYSCTL, -1, key, &k) ||
-	    sscanf(k.value, "%lu %lu %lu", &lo, &def, &hi) != 3 || hi >= SOCKBUF_MAX)
+	if (!st || !find(st, VXOFF_KNOB_SYSCTL, -1, key, &k))
 		return 0;
-	snprintf(buf, len, "%lu %lu %u", lo, def, SOCKBUF_MAX);
+	p = k.value;
+	for (int i = 0; i < 3; i++) {
+		errno = 0;
+		v[i] = strtoul(p, &end, 10);
+		if (errno || end == p)
+			return 0;
+		p = end;
+	}
+	if (v[2] >= SOCKBUF_MAX)
+		return 0;
+	snprintf(buf, len, "%lu %lu %u", v[0], v[1], SOCKBUF_MAX);
 	return 1;
 }
 

@@ -29,7 +29,7 @@ static double now_s(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static const char *end_name(uint32_t e)
@@ -437,8 +437,9 @@ static int trial(struct vxoff_search *s, const struct vxoff__search_cand *cand,
 {
 	struct arm_state as = {
 		.cand = cand, .base_cpus = {base_cpus[0], base_cpus[1]}, .depth = s->nundo};
-	double *v = calloc(4 * (size_t)s->pairs, sizeof(*v));
-	double *bb = v, *cb = v + s->pairs, *bc = v + 2 * s->pairs, *cc = v + 3 * s->pairs;
+	size_t np = s->pairs;
+	double *v = calloc(4 * np, sizeof(*v));
+	double *bb, *cb, *bc, *cc;
 	uint32_t done = 0, ncpu = 0;
 	VXOFF_OUT(vxoff_search_decision, d);
 	int r = 0;
@@ -449,13 +450,17 @@ static int trial(struct vxoff_search *s, const struct vxoff__search_cand *cand,
 		free(v);
 		return vxoff__err(s->ctx, -ENOMEM, VXOFF_REASON_SYSTEM, "out of memory");
 	}
+	bb = v;
+	cb = v + np;
+	bc = v + 2 * np;
+	cc = v + 3 * np;
 	notify(s, VXOFF_SEARCH_EV_TRIAL_START, tr);
 	for (uint32_t p = 0; p < s->pairs && r == 0; p++) {
 		for (uint32_t k = 0; k < 2; k++) {
 			uint32_t arm = first_arm(s, idx, p) ^ k;
 			const char *cpus[2];
 			bool cand_failed;
-			double bps, cpu;
+			double bps = 0, cpu = 0;
 
 			if (atomic_load(&s->stop)) {
 				r = -ECANCELED;
