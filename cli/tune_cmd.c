@@ -23,7 +23,8 @@
 	" --snapshot FILE [--overwrite] [plan options]"
 #define SYN_RESTORE "vxoff tune [-n NETNS] [-j] restore FILE [--dry-run] [--remove]"
 #define SYN_ALL                                                                                \
-	SYN_SHOW "\n       " SYN_PLAN "\n       " SYN_APPLY "\n       " SYN_RESTORE
+	SYN_SHOW "\n       " SYN_PLAN "\n       " SYN_APPLY "\n       " SYN_RESTORE             \
+		 "\n       vxoff tune [-n NETNS] search ... (vxoff tune search --help)"
 
 #define APPLY_SCHEMA "vxoff-tune-apply/1"
 #define RESTORE_SCHEMA "vxoff-tune-restore/1"
@@ -375,6 +376,31 @@ int cmd_tune(int argc, char **argv)
 	struct vxoff_ctx *ctx;
 	char *end;
 
+	/* "vxoff tune [-n NETNS] [-j|-p] search ...": search_cmd.c parses its own options */
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-n") || !strcmp(argv[i], "--netns")) {
+			i++;
+			continue;
+		}
+		if (argv[i][0] == '-')
+			continue;
+		if (strcmp(argv[i], "search") == 0) {
+			char **sv = calloc((size_t)argc + 1, sizeof(*sv));
+			int sn = 0;
+
+			if (!sv)
+				return cli_errno("vxoff tune search", -ENOMEM);
+			sv[sn++] = argv[i];
+			for (int j = 1; j < argc; j++)
+				if (j != i)
+					sv[sn++] = argv[j];
+			optind = 0; /* glibc: 0 re-initialises getopt for the new argv */
+			rc = cmd_tune_search(sn, sv);
+			free(sv);
+			return rc;
+		}
+		break;
+	}
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":n:jphs:", opts, NULL)) != -1) {
 		switch (c) {
