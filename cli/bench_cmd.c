@@ -428,7 +428,9 @@ static const char TEST_HELP[] =
 	"  -Z          MSG_ZEROCOPY on send where the kernel allows it\n"
 	"  --fixed-rate  pace TCP to -b (compare CPU cost at equal throughput)\n"
 	"  --no-conditions  do not probe the devices used for the reproducibility record\n"
-	"  -j          print JSON (docs/bench-json.md); --pretty indents it\n";
+	"  -j          print JSON (docs/bench-json.md); --pretty indents it\n"
+	"\n"
+	"Exit status: 0 done, 1 the test failed (the reason is printed), 2 bad usage.\n";
 
 /* ---- client ---- */
 
@@ -615,6 +617,8 @@ static int cmd_client(int argc, char **argv, const char *netns)
 			break;
 		case 'h':
 			printf("Usage: %s\n\nRun one test against a vxoff bench server at HOST.\n"
+			       "Without -j, a line per interval as it ends (on a terminal or not),\n"
+			       "then the totals and both ends' CPU.\n"
 			       "  -n NETNS    run the client in network namespace NETNS\n"
 			       "  -p PORT     server port (default %u)\n"
 			       "  -i SEC      interval report period, 0.1-60 (default 1)\n%s",
