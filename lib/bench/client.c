@@ -650,9 +650,8 @@ static int tick(void *user, uint32_t index, uint32_t omitted,
 	return c->fn(c->user, &sum) ? 1 : 0;
 }
 
-static int run_data(struct client *c)
+static int run_data(struct client *c, struct vxoff__bench_frame *early)
 {
-	struct vxoff__bench_frame early = { 0 };
 	uint64_t *ends = NULL;
 	uint8_t *f;
 	size_t len = 0;
@@ -683,9 +682,9 @@ static int run_data(struct client *c)
 		return r;
 	if (!c->nomit)
 		perf_window(c, true);
-	r = vxoff__data_run(c->data, vxoff__mono_ns(), c->ctl, -1, tick, c, &early, why,
+	/* a server may send its RESULTS before its window ends by our clock: kept in early */
+	r = vxoff__data_run(c->data, vxoff__mono_ns(), c->ctl, -1, tick, c, early, why,
 			    sizeof(why));
-	free(early.payload); /* the server sends its RESULTS after ours: none can be early */
 	if (r == -ECANCELED) {
 		send_abort(c, "cancelled by the client's caller");
 		return vxoff__err(c->ctx, r, VXOFF_REASON_NONE, "%s", why);
@@ -709,7 +708,9 @@ static int run_data(struct client *c)
 	return 0;
 }
 
-static int exchange_results(struct client *c)
+/* Ours first, then the server's (a vxoff server reads before it writes), unless the server
+ * already sent its own during the run. */
+static int exchange_results(struct client *c, struct vxoff__bench_frame *early)
 {
 	uint16_t type = 0;
 	uint8_t *pl = NULL, *f;
@@ -721,10 +722,17 @@ static int exchange_results(struct client *c)
 	r = send_frame(c, f, &len, VXOFF__BENCH_RESULTS_MS, "sending RESULTS");
 	if (r < 0)
 		return r;
-	r = vxoff__bench_read_frame(c->ctl, after_ms(VXOFF__BENCH_RESULTS_MS), -1, &type, &pl,
-				    &len);
-	if (r < 0)
-		return io_err(c, r, "waiting for the server's RESULTS");
+	if (early->payload) {
+		type = early->type;
+		pl = early->payload;
+		len = early->len;
+		early->payload = NULL;
+	} else {
+		r = vxoff__bench_read_frame(c->ctl, after_ms(VXOFF__BENCH_RESULTS_MS), -1, &type,
+					    &pl, &len);
+		if (r < 0)
+			return io_err(c, r, "waiting for the server's RESULTS");
+	}
 	if (type == VXOFF__BENCH_MSG_ABORT) {
 		char reason[256] = "";
 
@@ -957,6 +965,7 @@ static void cpu_noise(struct client *c)
 int vxoff_bench_run(struct vxoff_ctx *ctx, const struct vxoff_bench_opts *opts,
 		    vxoff_bench_interval_fn fn, void *user, struct vxoff_bench_result **ret)
 {
+	struct vxoff__bench_frame early = { 0 };
 	struct client *c;
 	int r;
 
@@ -1000,9 +1009,10 @@ int vxoff_bench_run(struct vxoff_ctx *ctx, const struct vxoff_bench_opts *opts,
 	if (r == 0)
 		r = connect_streams(c);
 	if (r == 0)
-		r = run_data(c);
+		r = run_data(c, &early);
 	if (r == 0)
-		r = exchange_results(c);
+		r = exchange_results(c, &early);
+	free(early.payload);
 	if (r < 0)
 		goto out;
 	local_device(c);
