@@ -769,8 +769,11 @@ int vxoff_search_run(struct vxoff_search *s)
 		spent += now_s() - t1;
 		if (nruns)
 			run_est = spent / nruns;
-		if (r < 0)
+		if (r < 0) {
+			/* stopped or failed: it is undone with everything else below */
+			tr->t.outcome = VXOFF_SEARCH_REVERTED;
 			break;
+		}
 		tr->t.outcome = keep ? VXOFF_SEARCH_KEPT : VXOFF_SEARCH_REVERTED;
 		if (keep)
 			r = keep_items(s, c);
