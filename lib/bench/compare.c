@@ -24,6 +24,8 @@
 #include "bench/bench_internal.h"
 
 #define MIN_PAIRS 5u
+#define BUSY_TRIES 30
+#define BUSY_PAUSE_MS 100u
 #define MAX_PAIRS 1000u
 
 static const char *const metric_names[VXOFF_BENCH_M_COUNT] = {
@@ -268,6 +270,14 @@ static int copy_path(struct vxoff_ctx *ctx, const char *which, const struct vxof
 	return 0;
 }
 
+static void pause_ms(uint32_t ms)
+{
+	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
 /* One run of one arm; on failure the caller's context says which arm and pair. */
 static int run_one(struct vxoff_ctx *ctx, struct vxoff_ctx *actx,
 		   const struct vxoff_bench_opts *test, struct vxoff__bench_arm *arm, uint32_t pair,
@@ -281,7 +291,13 @@ static int run_one(struct vxoff_ctx *ctx, struct vxoff_ctx *actx,
 	o.sz = sizeof(o);
 	o.host = arm->host;
 	o.port = arm->port;
-	r = vxoff_bench_run(actx, &o, NULL, NULL, ret);
+	/* a server still closing the previous run answers busy: give it up to 3 s */
+	for (int tries = 0;; tries++) {
+		r = vxoff_bench_run(actx, &o, NULL, NULL, ret);
+		if (r != -EBUSY || tries >= BUSY_TRIES)
+			break;
+		pause_ms(BUSY_PAUSE_MS);
+	}
 	if (r == 0)
 		return 0;
 	vxoff_ctx_last_error(actx, &e);
@@ -352,13 +368,6 @@ static uint64_t splitmix64(uint64_t *s)
 	return z ^ (z >> 31);
 }
 
-static void pause_ms(uint32_t ms)
-{
-	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
 
 int vxoff_bench_compare(struct vxoff_ctx *ctx, const struct vxoff_bench_compare_opts *opts,
 			vxoff_bench_progress_fn fn, void *user,

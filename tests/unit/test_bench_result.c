@@ -383,6 +383,8 @@ static struct {
 	uint32_t fail_at;	/* 1-based run to fail with -ECONNREFUSED; 0 = none */
 	uint32_t ports[32];
 	uint32_t plain_runs;
+	uint32_t busy;		/* answer -EBUSY this many times first */
+	uint32_t calls;
 	int servers_new, servers_stopped, servers_freed;
 	uint32_t server_flags;
 	sem_t stop;
@@ -422,6 +424,11 @@ int __wrap_vxoff_bench_run(struct vxoff_ctx *ctx, const struct vxoff_bench_opts 
 
 	(void)fn;
 	(void)user;
+	fk.calls++;
+	if (fk.busy) {
+		fk.busy--;
+		return vxoff__err(ctx, -EBUSY, VXOFF_REASON_PEER, "the server runs another test");
+	}
 	fk.ports[fk.nruns] = opts->port;
 	fk.order[fk.nruns++] = plain ? 'p' : 'v';
 	if (fk.nruns == fk.fail_at) /* as the real one: the reason in the run's context */
@@ -588,6 +595,23 @@ static void compare_interleaved(void **state)
 	vxoff_ctx_free(ctx);
 }
 
+static void compare_busy_server(void **state)
+{
+	struct vxoff_ctx *ctx = NULL;
+	struct vxoff_bench_comparison *cmp = NULL;
+
+	(void)state;
+	assert_int_equal(vxoff_ctx_new(NULL, &ctx), 0);
+	fk_reset();
+	/* a server still closing the previous test says busy twice: asked again, not failed */
+	fk.busy = 2;
+	assert_int_equal(run_compare(ctx, 5, 7, 0, &cmp), 0);
+	assert_int_equal(fk.nruns, 10);
+	assert_int_equal(fk.calls, 12);
+	vxoff_bench_comparison_free(cmp);
+	vxoff_ctx_free(ctx);
+}
+
 static void compare_order_from_seed(void **state)
 {
 	struct vxoff_ctx *ctx = NULL;
@@ -711,6 +735,7 @@ int main(void)
 		cmocka_unit_test(reverse),
 		cmocka_unit_test(json),
 		cmocka_unit_test(compare_interleaved),
+		cmocka_unit_test(compare_busy_server),
 		cmocka_unit_test(compare_order_from_seed),
 		cmocka_unit_test(compare_bad_input),
 		cmocka_unit_test(compare_servers_and_cancel),
