@@ -9,6 +9,7 @@
  *   the same in text mode: interval lines, sender/receiver totals, both ends' CPU;
  *   compare with 5 pairs of 1 s (servers started by vxoff in the server namespace): the
  *     JSON parses, every run is there, and the ratios shown are those of the medians shown;
+ *   examples/bench.c runs against a server and prints both ends' CPU-s/GB;
  *   bad input: 129 streams, an unknown congestion control, a bad rate, no host, 3 repeats:
  *     a non-zero exit and a message naming the input.
  *
@@ -316,6 +317,32 @@ static void compare_json(void **state)
 	nt_run_free(&r);
 }
 
+/* examples/bench.c against the same kind of server: it runs and prints both ends' cost. */
+static void example(void **state)
+{
+	const char *ex = getenv("VXOFF_EXAMPLE_BENCH");
+	struct nt_run r;
+
+	(void)state;
+	SKIP_IF_NEEDED();
+	if (!ex || access(ex, X_OK) != 0) {
+		print_message("SKIP: VXOFF_EXAMPLE_BENCH does not name examples/bench\n");
+		skip();
+	}
+	/* the example has no port option: its server listens on the default port (in the
+	 * test's own namespace) */
+	start_server("example", 5301, "--once");
+	nt_sh(&r, "%s -n %s 198.18.0.2 1", ex, g.nc);
+	if (r.status != 0)
+		fail_msg("examples/bench exited %d: %s", r.status, r.err);
+	assert_true(nt_contains(r.out, "Gbit/s"));
+	assert_true(nt_contains(r.out, "client: "));
+	assert_true(nt_contains(r.out, "server: "));
+	assert_true(nt_contains(r.out, "CPU-s/GB"));
+	nt_run_free(&r);
+	assert_int_equal(server_rc("example"), 0);
+}
+
 /* Exit non-zero, and the message names the input. */
 static void refused(const char *args, const char *named)
 {
@@ -355,6 +382,7 @@ int main(void)
 		cmocka_unit_test(client_json),
 		cmocka_unit_test(client_text),
 		cmocka_unit_test(compare_json),
+		cmocka_unit_test(example),
 		cmocka_unit_test(bad_input),
 	};
 	int failed;
