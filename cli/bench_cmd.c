@@ -576,6 +576,10 @@ static int run_error(struct vxoff_ctx *ctx, int err, const struct vxoff_bench_op
 {
 	VXOFF_OUT(vxoff_error, e);
 
+	if (err == -ECANCELED && stop_requested) {
+		fputs("vxoff: bench: interrupted\n", stderr);
+		return CLI_EXIT_FAIL;
+	}
 	cli_error(ctx, err);
 	if (err == -ENOENT && o->congestion && vxoff_ctx_last_error(ctx, &e) == 0 &&
 	    (!e.msg || !strstr(e.msg, o->congestion)))
