@@ -516,10 +516,12 @@ static void print_summary(const struct vxoff_bench_result *res)
 	VXOFF_OUT(vxoff_bench_summary, s);
 	uint32_t n = vxoff_bench_result_stream_count(res);
 	double from, to;
-	char b[32], r[32];
+	char b[32], r[32], retr[24];
+	bool udp;
 
 	if (vxoff_bench_result_summary(res, &s) < 0)
 		return;
+	udp = s.flags & VXOFF_BENCH_F_UDP;
 	from = s.omit_ns / 1e9;
 	to = from + s.duration_ns / 1e9;
 	puts("- - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - -");
@@ -531,8 +533,9 @@ static void print_summary(const struct vxoff_bench_result *res)
 			continue;
 		fmt_bytes(b, sizeof(b), (double)st.bytes_sent);
 		fmt_bits(r, sizeof(r), s.duration_ns ? st.bytes_sent * 8e9 / s.duration_ns : 0);
-		printf("[%3u] %6.2f-%-6.2f sec %12s %16s %6llu  sender\n", st.id, from, to, b, r,
-		       (unsigned long long)st.retransmits);
+		snprintf(retr, sizeof(retr), "%llu", (unsigned long long)st.retransmits);
+		printf("[%3u] %6.2f-%-6.2f sec %12s %16s %6s  sender\n", st.id, from, to, b, r,
+		       udp ? "" : retr);
 		fmt_bytes(b, sizeof(b), (double)st.bytes_received);
 		fmt_bits(r, sizeof(r), st.throughput_bps);
 		printf("[%3u] %6.2f-%-6.2f sec %12s %16s %6s  receiver\n", st.id, from, to, b, r,
@@ -541,10 +544,11 @@ static void print_summary(const struct vxoff_bench_result *res)
 	if (n > 1) {
 		fmt_bytes(b, sizeof(b), (double)s.bytes_received);
 		fmt_bits(r, sizeof(r), s.throughput_bps);
-		printf("[SUM] %6.2f-%-6.2f sec %12s %16s %6llu  receiver\n", from, to, b, r,
-		       (unsigned long long)s.retransmits);
+		snprintf(retr, sizeof(retr), "%llu", (unsigned long long)s.retransmits);
+		printf("[SUM] %6.2f-%-6.2f sec %12s %16s %6s  receiver\n", from, to, b, r,
+		       udp ? "" : retr);
 	}
-	if (s.flags & VXOFF_BENCH_F_UDP)
+	if (udp)
 		printf("UDP: %llu datagrams, %llu lost (%.3f %%), %llu out of order, jitter %.3f "
 		       "ms\n",
 		       (unsigned long long)s.udp_packets, (unsigned long long)s.udp_lost,
