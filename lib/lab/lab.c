@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -927,7 +928,8 @@ int vxoff_lab_cleanup(struct vxoff_ctx *ctx, const char *name, uint32_t *ret_rem
 	}
 	r = vxoff__lab_state_load(ctx, &st, name);
 	if (r == -ENOENT) {
-		r = 0;
+		/* no state: at most the temporary file of its first write is left */
+		r = vxoff__lab_state_remove(&st);
 	} else if (r == 0) {
 		r = vxoff__lab_undo(ctx, &st, &removed);
 	}

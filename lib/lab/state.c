@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,21 @@
 #include <vxoff/tune.h>
 
 #include "lab_internal.h"
+
+/* Temporary files of an interrupted atomic write next to @path ("<path>.tmp..."): the write
+ * never finished, so nothing was changed on its account; they only have to go. */
+static void remove_temps(const char *path)
+{
+	char pattern[600];
+	glob_t g;
+
+	snprintf(pattern, sizeof(pattern), "%s.tmp*", path);
+	if (glob(pattern, GLOB_NOSORT, NULL, &g) != 0)
+		return;
+	for (size_t i = 0; i < g.gl_pathc; i++)
+		unlink(g.gl_pathv[i]);
+	globfree(&g);
+}
 
 char *vxoff__lab_state_path(const char *name)
 {
@@ -211,7 +227,10 @@ int vxoff__lab_state_load(struct vxoff_ctx *ctx, struct vxoff__lab_state *st, co
 
 int vxoff__lab_state_remove(struct vxoff__lab_state *st)
 {
-	if (st->path && unlink(st->path) < 0 && errno != ENOENT)
+	if (!st->path)
+		return 0;
+	remove_temps(st->path);
+	if (unlink(st->path) < 0 && errno != ENOENT)
 		return -errno;
 	return 0;
 }
@@ -248,8 +267,11 @@ static int undo_one(struct vxoff_ctx *ctx, const struct vxoff__lab_object *o, bo
 		*did = true;
 		return 0;
 	}
-	if (o->type == VXOFF__LAB_OBJ_TUNE && access(o->value, F_OK) < 0)
-		return 0;
+	if (o->type == VXOFF__LAB_OBJ_TUNE) {
+		remove_temps(o->value);
+		if (access(o->value, F_OK) < 0)
+			return 0;
+	}
 	if (ns_gone(o->netns))
 		return 0;
 	c = ns_ctx(o->netns, &cr);

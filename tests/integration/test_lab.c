@@ -15,6 +15,7 @@
  * Parts whose tools are missing (xmllint, chromium, the CLI binary) skip with the reason;
  * the whole test skips (77) without root or the vxlan module.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -94,6 +95,24 @@ static bool nothing_left(const char *name, char *why, size_t len)
 			snprintf(why, len, "a lab device or address is in the test's namespace");
 			return false;
 		}
+	}
+	{
+		/* any file of this lab under /run/vxoff: state, snapshots, their temporaries */
+		char pfx[2][128];
+		struct dirent *de;
+		DIR *d = opendir("/run/vxoff");
+
+		snprintf(pfx[0], sizeof(pfx[0]), "lab-%s.", name);
+		snprintf(pfx[1], sizeof(pfx[1]), "lab-%s-", name);
+		while (d && (de = readdir(d)))
+			for (int k = 0; k < 2; k++)
+				if (!strncmp(de->d_name, pfx[k], strlen(pfx[k]))) {
+					snprintf(why, len, "/run/vxoff/%s is left", de->d_name);
+					closedir(d);
+					return false;
+				}
+		if (d)
+			closedir(d);
 	}
 	if (file_exists(name, ".json")) {
 		snprintf(why, len, "state file /run/vxoff/lab-%s.json is left", name);
