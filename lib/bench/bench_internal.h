@@ -306,6 +306,10 @@ int vxoff__bench_schedule(const struct vxoff__bench_params *p, uint64_t **ends, 
 int vxoff__stream_sockopts(int fd, const struct vxoff__bench_params *p, bool sender,
 			   bool *zc_off, char *errbuf, size_t errlen);
 
+/* Control connection options: TCP_NODELAY, keepalive, TCP_USER_TIMEOUT (a peer that vanishes
+ * mid-test is noticed within seconds, not after the kernel's retransmission timeout). */
+void vxoff__bench_ctl_sockopts(int fd);
+
 /* What congestion control a TCP socket uses (getsockopt), "" when unknown. */
 void vxoff__stream_congestion(int fd, char out[16]);
 

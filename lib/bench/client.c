@@ -355,12 +355,12 @@ static int handshake(struct client *c)
 	uint8_t *pl = NULL, *f;
 	size_t len = 0;
 	char why[256];
-	int one = 1, r;
+	int r;
 
 	c->ctl = new_socket(c, SOCK_STREAM);
 	if (c->ctl < 0)
 		return c->ctl;
-	setsockopt(c->ctl, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	vxoff__bench_ctl_sockopts(c->ctl);
 	r = connect_to(c, c->ctl, deadline, "connecting the control connection");
 	if (r < 0)
 		return r;

@@ -1095,6 +1095,7 @@ static int test_start(struct vxoff_bench_server *srv, int fd, const char *peer)
 		return -ENOMEM;
 	t->srv = srv;
 	t->ctl = fd;
+	vxoff__bench_ctl_sockopts(fd);
 	snprintf(t->peer, sizeof(t->peer), "%s", peer);
 	t->data_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (vxoff__ctx_netns_fd(srv->ctx) >= 0) {

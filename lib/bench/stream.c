@@ -149,6 +149,19 @@ int vxoff__bench_schedule(const struct vxoff__bench_params *p, uint64_t **ends, 
 
 /* ---- socket options ---- */
 
+void vxoff__bench_ctl_sockopts(int fd)
+{
+	int one = 1, idle = 5, intvl = 2, cnt = 3;
+	unsigned int user_timeout = VXOFF__BENCH_IDLE_MS * 2u;
+
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof(intvl));
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt));
+	setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &user_timeout, sizeof(user_timeout));
+}
+
 void vxoff__stream_congestion(int fd, char out[16])
 {
 	socklen_t l = 16;
