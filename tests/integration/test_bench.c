@@ -473,9 +473,10 @@ static void udp_rate(void **state)
 		      " out of order, jitter %.4f ms\n",
 		      s.udp_packets, s.udp_lost, s.udp_out_of_order, s.udp_jitter_ms);
 	check(res, &o, &l, s.udp_lost * 1472u);
-	/* paced at 100 Mbit/s: not far from it either way */
+	/* paced at 100 Mbit/s: never far above it; below only as far as a busy 2-CPU machine
+	 * can starve the sender */
 	gbps = s.throughput_bps / 1e9;
-	if (gbps < 0.08 || gbps > 0.12)
+	if (gbps < 0.05 || gbps > 0.11)
 		fail_msg("UDP at 100 Mbit/s measured %.1f Mbit/s", gbps * 1000);
 	assert_true(s.udp_packets > 0);
 	assert_true(s.udp_jitter_ms >= 0);
@@ -541,9 +542,10 @@ static void zerocopy_fixed_rate(void **state)
 	print_message("  zerocopy %s\n",
 		      (s.flags & VXOFF_BENCH_R_ZEROCOPY_OFF) ? "refused by the kernel" : "in use");
 	assert_true(s.flags & VXOFF_BENCH_F_ZEROCOPY);
-	/* paced at 2 Gbit/s (pacing and the token bucket): close to it, never far above */
+	/* paced at 2 Gbit/s (pacing and the token bucket): never far above it; below only as
+	 * far as a busy machine can starve the sender */
 	gbps = s.throughput_bps / 1e9;
-	if (gbps < 1.5 || gbps > 2.2)
+	if (gbps < 1.0 || gbps > 2.2)
 		fail_msg("fixed rate 2 Gbit/s measured %.3f Gbit/s", gbps);
 	vxoff_bench_result_free(res);
 }
