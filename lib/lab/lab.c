@@ -500,7 +500,7 @@ static int measure(struct run *R, uint32_t phase, uint32_t base_pct, uint32_t sp
 	const struct vxoff_lab_opts *o = &R->lab->o;
 	VXOFF_OPTS(vxoff_bench_opts, t, .flags = VXOFF_BENCH_F_NO_CONDITIONS,
 		   .streams = o->streams, .duration_ms = o->duration_ms, .omit_ms = o->omit_ms,
-		   .cpus = o->app_cpus);
+		   .cpus = o->app_cpus, .server_cpus = o->app_cpus);
 	VXOFF_OPTS(vxoff_bench_path, base, .name = "plain", .host = R->tb.addr_b,
 		   .port = R->port);
 	VXOFF_OPTS(vxoff_bench_path, cand, .name = "vxlan", .host = R->tb.ov_b, .port = R->port);
@@ -687,6 +687,7 @@ static void conditions(struct run *R)
 	if (uname(&u) == 0)
 		rep->kernel = sdup(u.release);
 	rep->profile = sdup(vxoff_profile_name(o->profile));
+	rep->app_cpus = sdup(o->app_cpus);
 	gmtime_r(&now, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	rep->started = sdup(when);

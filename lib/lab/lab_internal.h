@@ -195,6 +195,7 @@ struct vxoff_lab_report {
 	char *kernel;
 	char *profile;
 	char *started;	 /* UTC, ISO 8601 */
+	char *app_cpus;	 /* CPUs of the test threads (and the plan's application); NULL = any */
 	uint32_t flags;
 	uint32_t ul_mtu, ov_mtu, streams, pairs, duration_ms, omit_ms, vni, port, ncpus;
 	struct vxoff__lab_end ends[VXOFF__LAB_ENDS];

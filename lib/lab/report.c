@@ -69,6 +69,7 @@ void vxoff_lab_report_free(struct vxoff_lab_report *rep)
 	free(rep->kernel);
 	free(rep->profile);
 	free(rep->started);
+	free(rep->app_cpus);
 	for (int i = 0; i < VXOFF__LAB_ENDS; i++)
 		end_free(&rep->ends[i]);
 	for (int p = 0; p < 2; p++) {
@@ -410,6 +411,7 @@ int vxoff_lab_report_json(const struct vxoff_lab_report *rep, uint32_t flags, ch
 	json_object_object_add(cond, "duration_ms", json_object_new_int64(rep->duration_ms));
 	json_object_object_add(cond, "omit_ms", json_object_new_int64(rep->omit_ms));
 	json_object_object_add(cond, "profile", jstr(rep->profile));
+	json_object_object_add(cond, "app_cpus", jstr(rep->app_cpus));
 	json_object_object_add(cond, "quick",
 			       json_object_new_boolean((rep->flags & VXOFF_LAB_F_QUICK) != 0));
 	json_object_object_add(cond, "tune",

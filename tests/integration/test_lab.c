@@ -597,7 +597,7 @@ static void underlay_run(void)
 	char u1[64], u2[64], why[256];
 	struct vxoff_lab_report *rep = NULL;
 	struct vxoff_ctx *ctx = NULL;
-	struct nt_run out = { 0 };
+	struct nt_run out = { 0 }, knobs[2] = { { 0 }, { 0 } };
 	int r;
 
 	if (nt_ns_create("u1", u1) < 0 || nt_ns_create("u2", u2) < 0)
@@ -608,9 +608,17 @@ static void underlay_run(void)
 			  "ul1 up && ip -n %s link set lo up && ip -n %s link set lo up",
 			  u1, u2, u1, u2, u1, u2, u1, u2) == 0,
 	      "user's underlay");
+	/* every knob the tuning may touch on the user's devices, before */
+	for (int i = 0; i < 2; i++)
+		nt_sh(&knobs[i],
+		      "ip netns exec %s sh -c 'ethtool -k %s; ethtool -c %s; cat "
+		      "/sys/class/net/%s/queues/rx-0/rps_cpus /sys/class/net/%s/threaded; sysctl -a "
+		      "2>/dev/null | grep -E \"^net\\.(core|ipv4)\" | grep -v -E \"random|stat|seq\"'",
+		      i ? u2 : u1, i ? "ul1" : "ul0", i ? "ul1" : "ul0", i ? "ul1" : "ul0",
+		      i ? "ul1" : "ul0");
 	{
 		VXOFF_OPTS(vxoff_ctx_opts, co, .netns = u1);
-		VXOFF_OPTS(vxoff_lab_opts, o, .flags = VXOFF_LAB_F_QUICK | VXOFF_LAB_F_NO_TUNE,
+		VXOFF_OPTS(vxoff_lab_opts, o, .flags = VXOFF_LAB_F_QUICK,
 			   .name = lab_name, .underlay = "ul0", .peer_ns = u2,
 			   .peer_addr = "198.18.1.2", .pairs = 1, .duration_ms = 300, .omit_ms = 100);
 
@@ -623,10 +631,53 @@ static void underlay_run(void)
 	}
 	if (rep) {
 		VXOFF_OUT(vxoff_lab_summary, s);
+		char *js = NULL;
+		struct json_object *root = NULL, *ends = NULL;
 
-		CHECK(vxoff_lab_report_summary(rep, &s) == 0 && s.phases == 1 &&
-			      s.tput_ratio[0] > 0,
+		CHECK(vxoff_lab_report_summary(rep, &s) == 0 && s.phases == 2 &&
+			      s.tput_ratio[0] > 0 && s.tput_ratio[1] > 0,
 		      "underlay run: %u phases, ratio %.2f", s.phases, s.tput_ratio[0]);
+		if (vxoff_lab_report_json(rep, 0, &js) == 0)
+			root = json_tokener_parse(js);
+		/* the plans were applied to the user's devices, and restored */
+		if (root && json_object_object_get_ex(root, "ends", &ends))
+			for (size_t i = 0; i < json_object_array_length(ends); i++) {
+				struct json_object *e = json_object_array_get_idx(ends, i), *pl;
+				const char *dump;
+
+				json_object_object_get_ex(e, "plan", &pl);
+				dump = json_object_to_json_string(pl);
+				CHECK(nt_contains(dump, "\"restored\":true") ||
+					      !nt_contains(dump, "\"applied\":true"),
+				      "end %zu: plan applied, not restored: %s", i, dump);
+				printf("underlay run: end %zu plan %s\n", i, dump);
+			}
+		json_object_put(root);
+		vxoff_free(js);
+	}
+	for (int i = 0; i < 2; i++) {
+		struct nt_run now = { 0 };
+
+		nt_sh(&now,
+		      "ip netns exec %s sh -c 'ethtool -k %s; ethtool -c %s; cat "
+		      "/sys/class/net/%s/queues/rx-0/rps_cpus /sys/class/net/%s/threaded; sysctl -a "
+		      "2>/dev/null | grep -E \"^net\\.(core|ipv4)\" | grep -v -E \"random|stat|seq\"'",
+		      i ? u2 : u1, i ? "ul1" : "ul0", i ? "ul1" : "ul0", i ? "ul1" : "ul0",
+		      i ? "ul1" : "ul0");
+		if (knobs[i].out && now.out && strcmp(knobs[i].out, now.out)) {
+			const char *a = knobs[i].out, *b = now.out;
+
+			while (*a && *a == *b) /* to the first difference, shown from its line */
+				a++, b++;
+			while (a > knobs[i].out && a[-1] != '\n')
+				a--, b--;
+			CHECK(false, "%s: a knob of the user's underlay differs after the run: "
+				     "before '%.80s', after '%.80s'",
+			      i ? u2 : u1, a, b);
+		}
+		CHECK(knobs[i].out && knobs[i].out[0] && now.out, "%s: knobs not read", i ? u2 : u1);
+		nt_run_free(&now);
+		nt_run_free(&knobs[i]);
 	}
 	/* the lab's VXLAN devices are gone, the user's veth and addresses are as they were */
 	for (int i = 0; i < 2; i++) {
