@@ -107,7 +107,9 @@ static bool nothing_left(const char *name, char *why, size_t len)
 		while (d && (de = readdir(d)))
 			for (int k = 0; k < 2; k++)
 				if (!strncmp(de->d_name, pfx[k], strlen(pfx[k]))) {
-					snprintf(why, len, "/run/vxoff/%s is left", de->d_name);
+					if (snprintf(why, len, "/run/vxoff/%s is left", de->d_name) >=
+					    (int)len)
+						why[len - 1] = '\0'; /* truncated: still names it */
 					closedir(d);
 					return false;
 				}
@@ -450,7 +452,10 @@ static void check_render(const char *dir)
 		printf("SKIP part: no chromium (apt-get install chromium): HTML not rendered\n");
 		return;
 	}
-	snprintf(png, sizeof(png), "%s/shot.png", dir);
+	if (snprintf(png, sizeof(png), "%s/shot.png", dir) >= (int)sizeof(png)) {
+		CHECK(!"report directory path too long for the screenshot", "%s", dir);
+		return;
+	}
 	CHECK(nt_sh_quiet("timeout 90 %s --headless --no-sandbox --disable-gpu "
 			  "--screenshot=%s --window-size=1200,900 file://%s/report.html "
 			  ">/dev/null 2>&1",
