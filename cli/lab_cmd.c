@@ -17,7 +17,8 @@
 #include "cli.h"
 
 #define SYNOPSIS                                                                                  \
-	"vxoff lab [--quick] [--mtu N] [--streams N] [--pairs N] [--duration SEC] [--profile P]\n" \
+	"vxoff lab [--quick] [--mtu N] [--streams N] [--pairs N] [--duration SEC]\n"              \
+	"                 [--tune search|profile|none] [--budget SEC] [--allow-mtu] [--profile P]\n" \
 	"                 [--no-tune] [--emulate-nic no-tunnel-offload] [--underlay IFACE\n"       \
 	"                 --peer-ns NS --peer-addr ADDR] [--out DIR] [--name NAME] [-j]\n"          \
 	"       vxoff lab --cleanup [--name NAME]"
@@ -29,17 +30,24 @@ static void help(void)
 	     "Answer on this host: what does VXLAN cost against plain traffic, why, and how much\n"
 	     "does tuning win back. Builds two network namespaces joined by veth with a VXLAN on\n"
 	     "each end (or uses --underlay), probes both ends, measures plain against VXLAN in\n"
-	     "interleaved pairs, applies a tuning profile, measures again, restores the tuning,\n"
-	     "removes everything and writes report.json, chart.svg and report.html.\n"
+	     "interleaved pairs, tunes both ends (by default a measured search that keeps only\n"
+	     "the changes whose gain it proves), measures again, restores the tuning, removes\n"
+	     "everything and writes report.json, chart.svg and report.html.\n"
 	     "\n"
 	     "  --quick              short runs (about 30 s in all)\n"
 	     "  --mtu N              underlay MTU of the testbed (default 1500)\n"
 	     "  --streams N          TCP streams per run (default 1)\n"
 	     "  --pairs N            interleaved plain/VXLAN pairs per phase (default 5, 2 quick)\n"
-	     "  --duration SEC       measured seconds per run (default 5, 1 quick)\n"
-	     "  --omit SEC           warm-up seconds per run (default 1, 0.5 quick)\n"
-	     "  --profile P          single-stream (default), many-flow or latency\n"
-	     "  --no-tune            measure once, change no knob\n"
+	     "  --duration SEC       measured seconds per run (default 5; 2 with the search;\n"
+	     "                       1 quick)\n"
+	     "  --omit SEC           warm-up seconds per run (default 1; 0.5 with the search\n"
+	     "                       or quick)\n"
+	     "  --tune MODE          search (default; with --quick: profile), profile or none\n"
+	     "  --budget SEC         time budget of the search (default 70, 30 quick)\n"
+	     "  --allow-mtu          the search may try a jumbo MTU on the testbed\n"
+	     "  --profile P          single-stream (default), many-flow or latency; implies\n"
+	     "                       --tune profile\n"
+	     "  --no-tune            measure once, change no knob (= --tune none)\n"
 	     "  --emulate-nic no-tunnel-offload\n"
 	     "                       tunnel segmentation off on the sending veth\n"
 	     "  --underlay IFACE     use this device instead of a veth testbed, with\n"
@@ -171,6 +179,9 @@ int cmd_lab(int argc, char **argv)
 		{"omit", required_argument, NULL, 'O'},
 		{"profile", required_argument, NULL, 'p'},
 		{"no-tune", no_argument, NULL, 'T'},
+		{"tune", required_argument, NULL, 't'},
+		{"budget", required_argument, NULL, 'B'},
+		{"allow-mtu", no_argument, NULL, 'M'},
 		{"emulate-nic", required_argument, NULL, 'E'},
 		{"underlay", required_argument, NULL, 'u'},
 		{"peer-ns", required_argument, NULL, 'N'},
@@ -193,6 +204,7 @@ int cmd_lab(int argc, char **argv)
 	const char *out = NULL;
 	char outbuf[64];
 	bool cleanup = false, json = false, quiet = false;
+	const char *tune_given = NULL;
 	int c, r, rc;
 
 	opterr = 0;
@@ -238,7 +250,40 @@ int cmd_lab(int argc, char **argv)
 						       optarg);
 			break;
 		case 'T':
-			lo.flags |= VXOFF_LAB_F_NO_TUNE;
+			tune_given = tune_given ? tune_given : "none";
+			if (lo.tune && lo.tune != VXOFF_LAB_TUNE_NONE)
+				return cli_usage_error(SYNOPSIS, "lab: --no-tune and --tune %s "
+								 "contradict each other",
+						       tune_given);
+			lo.tune = VXOFF_LAB_TUNE_NONE;
+			break;
+		case 't': {
+			uint32_t m = !strcmp(optarg, "search")	  ? VXOFF_LAB_TUNE_SEARCH
+				     : !strcmp(optarg, "profile") ? VXOFF_LAB_TUNE_PROFILE
+				     : !strcmp(optarg, "none")	  ? VXOFF_LAB_TUNE_NONE
+								  : 0;
+
+			if (!m)
+				return cli_usage_error(SYNOPSIS,
+						       "lab: --tune %s: search, profile or none",
+						       optarg);
+			if (lo.tune && lo.tune != m)
+				return cli_usage_error(SYNOPSIS,
+						       "lab: --tune %s contradicts an earlier --tune "
+						       "or --no-tune",
+						       optarg);
+			lo.tune = m;
+			tune_given = optarg;
+			break;
+		}
+		case 'B':
+			if (parse_u32(optarg, 1, 3600, &lo.budget_s) < 0)
+				return cli_usage_error(SYNOPSIS,
+						       "lab: --budget %s is not 1 to 3600 seconds",
+						       optarg);
+			break;
+		case 'M':
+			lo.flags |= VXOFF_LAB_F_ALLOW_MTU;
 			break;
 		case 'E':
 			if (strcmp(optarg, "no-tunnel-offload"))
@@ -292,6 +337,16 @@ int cmd_lab(int argc, char **argv)
 		return cli_usage_error(SYNOPSIS, "lab: unexpected argument '%s'", argv[optind]);
 	if (cleanup)
 		return cli_finish_output(do_cleanup(lo.name));
+	/* --profile P means "apply P": with another mode it would be ignored, so say so */
+	if (lo.profile && lo.tune && lo.tune != VXOFF_LAB_TUNE_PROFILE)
+		return cli_usage_error(SYNOPSIS, "lab: --profile goes with --tune profile, not "
+						 "--%s",
+				       lo.tune == VXOFF_LAB_TUNE_NONE ? "tune none (--no-tune)"
+								      : "tune search");
+	if (lo.profile)
+		lo.tune = VXOFF_LAB_TUNE_PROFILE;
+	if (lo.budget_s && lo.tune && lo.tune != VXOFF_LAB_TUNE_SEARCH)
+		return cli_usage_error(SYNOPSIS, "lab: --budget is for --tune search");
 	if ((lo.underlay || lo.peer_ns || lo.peer_addr) &&
 	    !(lo.underlay && lo.peer_ns && lo.peer_addr))
 		return cli_usage_error(SYNOPSIS,

@@ -20,7 +20,8 @@
 	" [--allow-channels]"
 #define SYN_APPLY                                                                              \
 	"vxoff tune [-n NETNS] [-j] apply IFACE --profile PROFILE [--app-cpus LIST]"           \
-	" --snapshot FILE [--overwrite] [plan options]"
+	" --snapshot FILE [--overwrite] [plan options]\n"                                      \
+	"       vxoff tune [-n NETNS] [-j] apply IFACE --plan FILE --snapshot FILE [--overwrite]"
 #define SYN_RESTORE "vxoff tune [-n NETNS] [-j] restore FILE [--dry-run] [--remove]"
 #define SYN_ALL                                                                                \
 	SYN_SHOW "\n       " SYN_PLAN "\n       " SYN_APPLY "\n       " SYN_RESTORE             \
@@ -41,6 +42,8 @@ static void help(void)
 	     "  -j, --json              print JSON (docs/tune-json.md)\n"
 	     "  -p, --pretty            indent the JSON (implies -j)\n"
 	     "      --profile P         single-stream, many-flow or latency (docs/tune.md)\n"
+	     "      --plan FILE         apply: a saved plan (vxoff-tune-plan/1, e.g. from\n"
+	     "                          vxoff tune search --plan-out) instead of a profile\n"
 	     "      --app-cpus LIST     CPUs the application runs on (e.g. 2 or 8-11)\n"
 	     "      --overlay DEV       the VXLAN device to tune with IFACE (default: all on it)\n"
 	     "      --underlay-mtu N    MTU the whole underlay path carries (with --allow-mtu)\n"
@@ -62,7 +65,7 @@ struct args {
 	bool json, pretty;
 	const char *sub;
 	const char *target; /* IFACE or FILE */
-	const char *profile, *app_cpus, *overlay, *snapshot;
+	const char *profile, *app_cpus, *overlay, *snapshot, *plan_file;
 	uint32_t underlay_mtu;
 	bool allow_mtu, allow_channels, overwrite, sysctls, dry_run, remove;
 };
@@ -274,10 +277,29 @@ static uint32_t applicable(const struct vxoff_tune_plan *plan)
 	return n;
 }
 
+/* A saved plan: loaded, and IFACE checked to be there before anything is changed. */
+static int load_plan(struct vxoff_ctx *ctx, const struct args *a, struct vxoff_tune_plan **plan)
+{
+	struct vxoff_tune_state *st = NULL;
+	int r;
+
+	r = vxoff_tune_plan_load(ctx, a->plan_file, plan);
+	if (r < 0)
+		return cli_error(ctx, r);
+	r = vxoff_tune_read(ctx, a->target, 0, &st);
+	vxoff_tune_state_free(st);
+	if (r < 0) {
+		vxoff_tune_plan_free(*plan);
+		*plan = NULL;
+		return cli_error(ctx, r);
+	}
+	return CLI_EXIT_OK;
+}
+
 static int do_apply(struct vxoff_ctx *ctx, const struct args *a)
 {
 	struct vxoff_tune_plan *plan = NULL;
-	int rc = make_plan(ctx, a, &plan), r;
+	int rc = a->plan_file ? load_plan(ctx, a, &plan) : make_plan(ctx, a, &plan), r;
 
 	if (rc != CLI_EXIT_OK)
 		return rc;
@@ -296,11 +318,17 @@ static int do_apply(struct vxoff_ctx *ctx, const struct args *a)
 			return cli_errno("formatting JSON", r);
 		printf("{\"schema\":\"" APPLY_SCHEMA "\",\"snapshot\":");
 		put_json_string(a->snapshot);
+		if (a->plan_file) {
+			printf(",\"plan_file\":");
+			put_json_string(a->plan_file);
+		}
 		printf(",\"plan\":%s}\n", s);
 		vxoff_free(s);
 		return CLI_EXIT_OK;
 	}
 	print_plan(plan);
+	if (a->plan_file)
+		printf("\n(plan from %s: the values before are in the snapshot)", a->plan_file);
 	printf("\napplied %u changes; values before saved to %s\nundo with: vxoff tune%s%s "
 	       "restore %s\n",
 	       applicable(plan), a->snapshot, a->netns ? " -n " : "", a->netns ? a->netns : "",
@@ -346,6 +374,7 @@ enum {
 	OPT_SYSCTLS,
 	OPT_DRY_RUN,
 	OPT_REMOVE,
+	OPT_PLAN,
 };
 
 int cmd_tune(int argc, char **argv)
@@ -367,6 +396,7 @@ int cmd_tune(int argc, char **argv)
 		{"sysctls", no_argument, NULL, OPT_SYSCTLS},
 		{"dry-run", no_argument, NULL, OPT_DRY_RUN},
 		{"remove", no_argument, NULL, OPT_REMOVE},
+		{"plan", required_argument, NULL, OPT_PLAN},
 		{NULL, 0, NULL, 0},
 	};
 	/* clang-format on */
@@ -458,6 +488,9 @@ int cmd_tune(int argc, char **argv)
 		case OPT_REMOVE:
 			a.remove = true;
 			break;
+		case OPT_PLAN:
+			a.plan_file = optarg;
+			break;
 		case ':':
 			return cli_usage_error(SYN_ALL, "tune: %s needs an argument",
 					       argv[optind - 1]);
@@ -484,9 +517,23 @@ int cmd_tune(int argc, char **argv)
 	if (!a.target)
 		return cli_usage_error(SYN_ALL, "tune %s: %s is missing", a.sub,
 				       strcmp(a.sub, "restore") ? "IFACE" : "FILE");
-	if ((!strcmp(a.sub, "plan") || !strcmp(a.sub, "apply")) && !a.profile)
-		return cli_usage_error(strcmp(a.sub, "plan") ? SYN_APPLY : SYN_PLAN,
-				       "tune %s: --profile is required", a.sub);
+	if (a.plan_file && strcmp(a.sub, "apply"))
+		return cli_usage_error(SYN_APPLY, "tune %s: --plan FILE is for apply", a.sub);
+	if (a.plan_file && a.profile)
+		return cli_usage_error(SYN_APPLY,
+				       "tune apply: --plan and --profile exclude each other: a saved "
+				       "plan already says what to set; give one of them");
+	if (a.plan_file && (a.app_cpus || a.overlay || a.underlay_mtu || a.allow_mtu ||
+			    a.allow_channels))
+		return cli_usage_error(SYN_APPLY,
+				       "tune apply: --app-cpus, --overlay, --underlay-mtu, "
+				       "--allow-mtu and --allow-channels shape a profile's plan, not "
+				       "a saved one (--plan)");
+	if (!strcmp(a.sub, "plan") && !a.profile)
+		return cli_usage_error(SYN_PLAN, "tune plan: --profile is required");
+	if (!strcmp(a.sub, "apply") && !a.profile && !a.plan_file)
+		return cli_usage_error(SYN_APPLY,
+				       "tune apply: --profile PROFILE or --plan FILE is required");
 	if (!strcmp(a.sub, "apply") && !a.snapshot)
 		return cli_usage_error(
 			SYN_APPLY, "tune apply: --snapshot FILE is required (restore needs it)");

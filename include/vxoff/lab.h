@@ -25,9 +25,17 @@ struct vxoff_lab_report;
 struct vxoff_bench_comparison;
 
 #define VXOFF_LAB_F_QUICK (1u << 0)	     /* short runs, 2 pairs: about 30 s in all */
-#define VXOFF_LAB_F_NO_TUNE (1u << 1)	     /* measure once, tune nothing */
+#define VXOFF_LAB_F_NO_TUNE (1u << 1)	     /* measure once, tune nothing (= tune NONE) */
 #define VXOFF_LAB_F_NO_TNL_OFFLOAD (1u << 2) /* emulate a NIC without VXLAN TSO: tunnel
 					      * segmentation off on the sending veth */
+#define VXOFF_LAB_F_ALLOW_MTU (1u << 3)	     /* the search may try a jumbo underlay MTU
+					      * (a created testbed only) */
+
+/* How the lab tunes (vxoff_lab_opts.tune). */
+#define VXOFF_LAB_TUNE_DEFAULT 0u /* SEARCH; PROFILE with QUICK or a profile given */
+#define VXOFF_LAB_TUNE_SEARCH 1u  /* measured search (search.h), objective throughput */
+#define VXOFF_LAB_TUNE_PROFILE 2u /* apply the profile blindly, then measure */
+#define VXOFF_LAB_TUNE_NONE 3u	  /* measure once (as VXOFF_LAB_F_NO_TUNE) */
 
 struct vxoff_lab_opts {
 	uint32_t sz;
@@ -41,13 +49,18 @@ struct vxoff_lab_opts {
 	uint32_t mtu;		  /* underlay MTU of a created testbed; 0 = 1500 */
 	uint32_t streams;	  /* TCP streams per run; 0 = 1 */
 	uint32_t pairs;		  /* interleaved pairs per phase; 0 = 5 (2 with QUICK) */
-	uint32_t duration_ms;	  /* measured time per run; 0 = 5000 (1000 with QUICK) */
-	uint32_t omit_ms;	  /* warm-up per run; 0 = 1000 (500 with QUICK) */
-	uint32_t profile;	  /* VXOFF_PROFILE_* (tune.h); 0 = single-stream */
+	uint32_t duration_ms;	  /* measured time per run; 0 = 5000, 2000 with SEARCH (1000
+				   * with QUICK) */
+	uint32_t omit_ms;	  /* warm-up per run; 0 = 1000, 500 with SEARCH (500 QUICK) */
+	uint32_t profile;	  /* VXOFF_PROFILE_* (tune.h); 0 = single-stream; non-zero
+				   * with tune DEFAULT means PROFILE */
 	uint32_t vni;		  /* 0 = 42 */
 	uint32_t port;		  /* VXLAN destination port; 0 = 4789 */
+	uint32_t tune;		  /* VXOFF_LAB_TUNE_* */
+	uint32_t budget_s;	  /* SEARCH: wall-clock budget of the search; 0 = 70 (30 with
+				   * QUICK) */
 };
-#define VXOFF_LAB_OPTS_SZ_0_1 80u
+#define VXOFF_LAB_OPTS_SZ_0_1 88u
 
 /* Steps, in order, as passed to the progress callback. */
 #define VXOFF_LAB_STEP_CHECK 1u	     /* preconditions: root, names free, addresses unused */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <vxoff/probe.h>
+#include <vxoff/search.h>
 
 #include "lab_internal.h"
 
@@ -91,6 +92,9 @@ static void verdict_words(struct vxoff__strbuf *sb, const struct vxoff_lab_repor
 		      !last ? "Untuned"
 		      : rep->ends[0].applied || rep->ends[1].applied
 			      ? "After tuning"
+		      : rep->tuning.mode == VXOFF_LAB_TUNE_SEARCH && !rep->tuning.error
+			      ? "In the second measurement (the search kept no change: it is of "
+				"the untuned state again)"
 			      : "In the second measurement (the tuning could not be applied: see "
 				"the plan below)",
 		      ph->ratio[0].median * 100, ph->pairs,
@@ -148,12 +152,23 @@ static void plan_section(struct vxoff__strbuf *sb, const struct vxoff_lab_report
 		vxoff__sb_add(sb, "<p>Tuning was skipped (--no-tune).</p></section>\n");
 		return;
 	}
-	vxoff__sb_add(sb,
-		      "<p>Profile <code>");
-	esc(sb, rep->profile);
-	vxoff__sb_add(sb, "</code> was planned on both ends, applied as one transaction per "
-			  "end, measured, and then restored from the snapshot taken before the "
-			  "first change.</p>\n");
+	if (rep->tuning.mode == VXOFF_LAB_TUNE_SEARCH) {
+		vxoff__sb_add(sb, "<p>The plan of each end is what the measured search kept "
+				  "(below): it stayed applied for the second measurement and was "
+				  "then restored from the snapshots taken before each change.</p>\n");
+	} else {
+		vxoff__sb_add(sb, "<p>Profile <code>");
+		esc(sb, rep->profile);
+		vxoff__sb_add(sb, "</code> was planned on both ends, applied as one transaction "
+				  "per end, measured, and then restored from the snapshot taken "
+				  "before the first change.</p>\n");
+	}
+	if (rep->tuning.note) {
+		vxoff__sb_add(sb, "<p id=\"tune-mode\">Tuning mode <code>%s</code>: ",
+			      vxoff__lab_tune_mode_name(rep->tuning.mode));
+		esc(sb, rep->tuning.note);
+		vxoff__sb_add(sb, ".</p>\n");
+	}
 	for (int i = 0; i < 2; i++) {
 		const struct vxoff__lab_end *e = &rep->ends[i];
 
@@ -168,8 +183,10 @@ static void plan_section(struct vxoff__strbuf *sb, const struct vxoff_lab_report
 			vxoff__sb_add(sb, "</p>\n");
 		}
 		if (e->planned && !e->nplan)
-			vxoff__sb_add(sb, "<p>Nothing to change: every knob of the profile was "
-					  "already at its target.</p>\n");
+			vxoff__sb_add(sb, rep->tuning.mode == VXOFF_LAB_TUNE_SEARCH
+						  ? "<p>The search kept no change on this end.</p>\n"
+						  : "<p>Nothing to change: every knob of the profile "
+						    "was already at its target.</p>\n");
 		if (!e->nplan)
 			continue;
 		vxoff__sb_add(sb, "<table class=\"plan\"><thead><tr><th>knob</th><th>device</th>"
@@ -202,6 +219,99 @@ static void plan_section(struct vxoff__strbuf *sb, const struct vxoff_lab_report
 		}
 		vxoff__sb_add(sb, "</tbody></table>\n");
 	}
+	vxoff__sb_add(sb, "</section>\n");
+}
+
+static const char *why_words(uint32_t why)
+{
+	switch (why) {
+	case VXOFF_SEARCH_WHY_GAIN:
+		return "the whole 95% interval lies above 1: a proven gain";
+	case VXOFF_SEARCH_WHY_NOISE:
+		return "the 95% interval contains 1: no effect beyond the noise";
+	case VXOFF_SEARCH_WHY_LOSS:
+		return "the whole 95% interval lies below 1: a proven loss";
+	case VXOFF_SEARCH_WHY_TOO_FEW:
+		return "too few usable pairs to decide";
+	case VXOFF_SEARCH_WHY_FAILED:
+		return "the change or one of its runs failed";
+	case VXOFF_SEARCH_WHY_STOPPED:
+		return "the run was stopped before its pairs were done";
+	default:
+		return "no decision";
+	}
+}
+
+/* Each step of the search in words: candidate, medians, ratio and interval, the decision. */
+static void search_section(struct vxoff__strbuf *sb, const struct vxoff_lab_report *rep)
+{
+	const struct vxoff__lab_tuning *tu = &rep->tuning;
+
+	if (tu->mode != VXOFF_LAB_TUNE_SEARCH)
+		return;
+	vxoff__sb_add(sb,
+		      "<section id=\"search\"><h2>The search, step by step</h2>\n<p>Starting "
+		      "from the untuned testbed, one candidate change at a time was applied on "
+		      "both ends and measured against the current state in %u interleaved A/B "
+		      "pairs of %.1f s (after %.1f s warm-up) over VXLAN. A change was kept only "
+		      "when the 95%% interval of the paired %s ratio candidate/baseline lay "
+		      "entirely above 1; kept changes stayed for the next candidates. Budget %u "
+		      "s. The last step (<code>final</code>) measures the start state against "
+		      "everything kept.</p>\n",
+		      tu->pairs, tu->duration_ms / 1000.0, tu->omit_ms / 1000.0,
+		      tu->objective ? tu->objective : "objective", tu->budget_s);
+	if (tu->error) {
+		vxoff__sb_add(sb, "<p class=\"miss\">The search failed, and put the start state "
+				  "back: ");
+		esc(sb, tu->error);
+		vxoff__sb_add(sb, "</p>\n");
+	}
+	if (!tu->ntrials) {
+		vxoff__sb_add(sb, "<p>No trial ran: no candidate differed from the current "
+				  "state, or the budget did not hold one trial and the final "
+				  "check.</p></section>\n");
+		return;
+	}
+	vxoff__sb_add(sb, "<ol id=\"trials-words\">\n");
+	for (uint32_t i = 0; i < tu->ntrials; i++) {
+		const struct vxoff__lab_trial *t = &tu->trials[i];
+
+		vxoff__sb_add(sb, "<li class=\"%s\"><code>", vxoff__lab_outcome_name(t->outcome));
+		esc(sb, t->name);
+		vxoff__sb_add(sb, "</code> (");
+		esc(sb, t->change);
+		vxoff__sb_add(sb, "): ");
+		if (t->pairs && t->ratio > 0)
+			vxoff__sb_add(sb,
+				      "median throughput %.2f Gbit/s baseline, %.2f Gbit/s with "
+				      "the change, paired ratio %.3f (95%% interval %.3f&ndash;%.3f, "
+				      "%u pairs): ",
+				      t->base_bps / 1e9, t->cand_bps / 1e9, t->ratio, t->ci_low,
+				      t->ci_high, t->pairs);
+		else
+			vxoff__sb_add(sb, "not measured: ");
+		if (t->outcome == VXOFF_SEARCH_FINAL)
+			vxoff__sb_add(sb, "<strong>%s</strong> the start state (%s).",
+				      t->why == VXOFF_SEARCH_WHY_LOSS ? "worse than"
+				      : t->why == VXOFF_SEARCH_WHY_GAIN
+					      ? "better than"
+					      : "not measurably different from",
+				      why_words(t->why));
+		else
+			vxoff__sb_add(sb, "<strong>%s</strong>, because %s.",
+				      vxoff__lab_outcome_name(t->outcome), why_words(t->why));
+		if (t->message && *t->message) {
+			vxoff__sb_add(sb, " <span class=\"range\">");
+			esc(sb, t->message);
+			vxoff__sb_add(sb, "</span>");
+		}
+		vxoff__sb_add(sb, "</li>\n");
+	}
+	vxoff__sb_add(sb, "</ol>\n");
+	if (tu->bench_cpus[0] && tu->bench_cpus[0][0])
+		vxoff__sb_add(sb, "<p>The search kept pinning the test threads (client CPU %s, "
+				  "server CPU %s); the second measurement used it.</p>\n",
+			      tu->bench_cpus[0], tu->bench_cpus[1] ? tu->bench_cpus[1] : "any");
 	vxoff__sb_add(sb, "</section>\n");
 }
 
@@ -337,6 +447,7 @@ int vxoff_lab_report_html(const struct vxoff_lab_report *rep, char **ret)
 	vxoff__sb_add(&sb, "</section>\n");
 	ends_section(&sb, rep);
 	plan_section(&sb, rep);
+	search_section(&sb, rep);
 	if (!vxoff__lab_aim_reached(rep))
 		cpu_section(&sb, rep);
 	vxoff__sb_add(&sb, "<p class=\"range\">Made by vxoff lab; every figure is in "

@@ -13,10 +13,12 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 
 #include <vxoff/bench.h>
 #include <vxoff/probe.h>
+#include <vxoff/search.h>
 #include <vxoff/tune.h>
 
 #include "lab_internal.h"
@@ -25,11 +27,22 @@ struct vxoff_lab {
 	struct vxoff_ctx *ctx;
 	struct vxoff_lab_opts o;
 	char *name, *underlay, *peer_ns, *peer_addr, *app_cpus;
+	const char *tune_note;			 /* why this tuning mode, in words */
 	atomic_int stopping;
 	atomic_int running;
 	atomic_int in_stop;			 /* vxoff_lab_stop() calls under way */
 	_Atomic(struct vxoff_bench_server *) srv; /* the server to stop, while it runs */
+	_Atomic(struct vxoff_search *) search;	 /* the search to stop, while it runs */
 };
+
+/* Search defaults: a trial is 5 pairs of short runs; the budget leaves the default lab
+ * within 3 minutes on a 2-core machine (docs/lab.md). */
+#define LAB_SEARCH_BUDGET_S 70u
+#define LAB_SEARCH_BUDGET_QUICK_S 30u
+#define LAB_SEARCH_RUN_MS 1000u
+#define LAB_SEARCH_OMIT_MS 300u
+#define LAB_SEARCH_RUN_QUICK_MS 500u
+#define LAB_SEARCH_OMIT_QUICK_MS 200u
 
 static bool name_ok(const char *s)
 {
@@ -59,7 +72,8 @@ int vxoff_lab_new(struct vxoff_ctx *ctx, const struct vxoff_lab_opts *opts,
 	struct vxoff_lab *lab;
 	struct vxoff_lab_opts o;
 	const uint32_t known = VXOFF_LAB_F_QUICK | VXOFF_LAB_F_NO_TUNE |
-			       VXOFF_LAB_F_NO_TNL_OFFLOAD;
+			       VXOFF_LAB_F_NO_TNL_OFFLOAD | VXOFF_LAB_F_ALLOW_MTU;
+	const char *note;
 	bool quick;
 	int r;
 
@@ -86,6 +100,55 @@ int vxoff_lab_new(struct vxoff_ctx *ctx, const struct vxoff_lab_opts *opts,
 		goto out;
 	}
 	quick = o.flags & VXOFF_LAB_F_QUICK;
+	if (o.tune > VXOFF_LAB_TUNE_NONE) {
+		r = vxoff__err(ctx, -EINVAL, VXOFF_REASON_ARG,
+			       "lab: unknown tune mode %u (search, profile, none)", o.tune);
+		goto out;
+	}
+	if ((o.flags & VXOFF_LAB_F_NO_TUNE) && o.tune && o.tune != VXOFF_LAB_TUNE_NONE) {
+		r = vxoff__err(ctx, -EINVAL, VXOFF_REASON_ARG,
+			       "lab: NO_TUNE and tune mode %s contradict each other",
+			       vxoff__lab_tune_mode_name(o.tune));
+		goto out;
+	}
+	/* Resolve the default: the search, except where a profile was asked for or the run
+	 * is quick (a search needs 5 pairs per trial: it does not fit in 30 s). */
+	if (o.flags & VXOFF_LAB_F_NO_TUNE) {
+		o.tune = VXOFF_LAB_TUNE_NONE;
+		note = "tuning skipped (no-tune)";
+	} else if (o.tune == VXOFF_LAB_TUNE_DEFAULT) {
+		o.tune = quick || o.profile ? VXOFF_LAB_TUNE_PROFILE : VXOFF_LAB_TUNE_SEARCH;
+		note = quick	   ? "quick run: the profile is applied without a search (a search "
+				     "needs 5 A/B pairs per trial, more than 30 s allow)"
+		       : o.profile ? "a profile was asked for: applied without a search"
+				   : "the default: a measured search";
+	} else {
+		note = o.tune == VXOFF_LAB_TUNE_SEARCH	  ? "a measured search, as asked"
+		       : o.tune == VXOFF_LAB_TUNE_PROFILE ? "the profile, as asked"
+							  : "tuning skipped, as asked";
+	}
+	if (o.tune == VXOFF_LAB_TUNE_NONE)
+		o.flags |= VXOFF_LAB_F_NO_TUNE;
+	if (o.budget_s && o.tune != VXOFF_LAB_TUNE_SEARCH) {
+		r = vxoff__err(ctx, -EINVAL, VXOFF_REASON_ARG,
+			       "lab: a search budget (%u s) goes with tune mode search, not %s",
+			       o.budget_s, vxoff__lab_tune_mode_name(o.tune));
+		goto out;
+	}
+	if (!o.budget_s)
+		o.budget_s = quick ? LAB_SEARCH_BUDGET_QUICK_S : LAB_SEARCH_BUDGET_S;
+	if (o.budget_s > 3600) {
+		r = vxoff__err(ctx, -EINVAL, VXOFF_REASON_ARG,
+			       "lab: search budget %u s is more than 3600 s", o.budget_s);
+		goto out;
+	}
+	if ((o.flags & VXOFF_LAB_F_ALLOW_MTU) &&
+	    (o.tune != VXOFF_LAB_TUNE_SEARCH || o.underlay)) {
+		r = vxoff__err(ctx, -EINVAL, VXOFF_REASON_ARG,
+			       "lab: ALLOW_MTU is for a search on the lab's own testbed%s",
+			       o.underlay ? ", not a user's underlay" : "");
+		goto out;
+	}
 	if (!o.name)
 		o.name = VXOFF__LAB_DEFAULT_NAME;
 	if (!name_ok(o.name)) {
@@ -131,10 +194,11 @@ int vxoff_lab_new(struct vxoff_ctx *ctx, const struct vxoff_lab_opts *opts,
 			       o.pairs);
 		goto out;
 	}
+	/* with a search in between, the two phases are shorter to stay within 3 minutes */
 	if (!o.duration_ms)
-		o.duration_ms = quick ? 1000 : 5000;
+		o.duration_ms = quick ? 1000 : o.tune == VXOFF_LAB_TUNE_SEARCH ? 2000 : 5000;
 	if (!o.omit_ms)
-		o.omit_ms = quick ? 500 : 1000;
+		o.omit_ms = quick ? 500 : o.tune == VXOFF_LAB_TUNE_SEARCH ? 500 : 1000;
 	if (o.duration_ms > 600000 || o.omit_ms > 60000) {
 		r = vxoff__err(ctx, -EINVAL, VXOFF_REASON_ARG,
 			       "lab: duration %u ms or warm-up %u ms is too long (600 s, 60 s)",
@@ -182,7 +246,9 @@ int vxoff_lab_new(struct vxoff_ctx *ctx, const struct vxoff_lab_opts *opts,
 	o.peer_addr = lab->peer_addr;
 	o.app_cpus = lab->app_cpus;
 	lab->o = o;
+	lab->tune_note = note;
 	atomic_init(&lab->srv, NULL);
+	atomic_init(&lab->search, NULL);
 	*ret = lab;
 	r = 0;
 out:
@@ -205,11 +271,15 @@ void vxoff_lab_free(struct vxoff_lab *lab)
 int vxoff_lab_stop(struct vxoff_lab *lab)
 {
 	struct vxoff_bench_server *srv;
+	struct vxoff_search *search;
 
 	if (!lab)
 		return -EINVAL;
 	atomic_fetch_add(&lab->in_stop, 1);
 	atomic_store(&lab->stopping, 1);
+	search = atomic_load(&lab->search);
+	if (search)
+		vxoff_search_stop(search);
 	/* A test in progress ends at once: the server aborts it, the client sees it. */
 	srv = atomic_load(&lab->srv);
 	if (srv)
@@ -235,6 +305,10 @@ struct run {
 	bool srv_running;
 	uint32_t port;
 	char snap[2][300];
+	struct vxoff_search *search; /* a finished search whose kept plans are applied */
+	char search_dir[300];
+	double search_t0;
+	const char *cpus[2];	     /* bench pinning of the after phase (search), NULL = opts */
 	/* measurement progress */
 	uint32_t phase, base_pct, span_pct, runs_done;
 	uint64_t last_tx[2];	     /* client device counters: underlay, VXLAN */
@@ -511,6 +585,11 @@ static int measure(struct run *R, uint32_t phase, uint32_t base_pct, uint32_t sp
 	struct vxoff_ctx *c = end_ctx(R, 0);
 	int r;
 
+	/* the after phase runs with the pinning the search kept, if it kept one */
+	if (phase && R->cpus[0] && R->cpus[0][0])
+		t.cpus = R->cpus[0];
+	if (phase && R->cpus[1] && R->cpus[1][0])
+		t.server_cpus = R->cpus[1];
 	R->phase = phase;
 	R->base_pct = base_pct;
 	R->span_pct = span_pct;
@@ -647,9 +726,203 @@ static int tune(struct run *R)
 	return 0;
 }
 
+/* ---- search ---- */
+
+static double now_s(void);
+
+static int on_search(void *user, uint32_t event, const struct vxoff_search_trial *t)
+{
+	struct run *R = user;
+	double spent = now_s() - R->search_t0, budget = R->lab->o.budget_s;
+	/* the search takes percent 40 to 60 of the run, by its budget */
+	uint32_t pct = 40 + (uint32_t)(20 * (spent < budget ? spent / budget : 1));
+
+	if (event == VXOFF_SEARCH_EV_TRIAL_START)
+		progress(R, VXOFF_LAB_STEP_TUNE, pct, "search trial %u: %s (%s)", t->index + 1,
+			 t->name, t->change);
+	else if (event == VXOFF_SEARCH_EV_RUN)
+		progress(R, VXOFF_LAB_STEP_TUNE, pct, "search trial %u %s: %s run %.2f Gbit/s",
+			 t->index + 1, t->name, t->last_arm ? "candidate" : "baseline",
+			 t->last_bps / 1e9);
+	else if (event == VXOFF_SEARCH_EV_TRIAL_END)
+		progress(R, VXOFF_LAB_STEP_TUNE, pct,
+			 "search trial %u %s: %s (%s), %.2f -> %.2f Gbit/s, ratio %.3f "
+			 "[%.3f, %.3f]",
+			 t->index + 1, t->name, vxoff__lab_outcome_name(t->outcome),
+			 vxoff__lab_why_name(t->why), t->base_bps / 1e9, t->cand_bps / 1e9,
+			 t->ratio, t->ci_low, t->ci_high);
+	return stopped(R) ? 1 : 0;
+}
+
+static void record_trials(struct vxoff__lab_tuning *tu, const struct vxoff_search *s)
+{
+	uint32_t n = vxoff_search_trial_count(s);
+
+	tu->trials = calloc(n ? n : 1, sizeof(*tu->trials));
+	for (uint32_t i = 0; tu->trials && i < n; i++) {
+		VXOFF_OUT(vxoff_search_trial, t);
+		struct vxoff__lab_trial *x = &tu->trials[tu->ntrials];
+
+		if (vxoff_search_trial(s, i, &t) < 0)
+			continue;
+		x->name = sdup(t.name);
+		x->change = sdup(t.change);
+		x->message = sdup(t.message);
+		x->outcome = t.outcome;
+		x->why = t.why;
+		x->pairs = t.pairs;
+		x->err = t.err;
+		x->base_bps = t.base_bps;
+		x->cand_bps = t.cand_bps;
+		x->base_cpu = t.base_cpu;
+		x->cand_cpu = t.cand_cpu;
+		x->ratio = t.ratio;
+		x->ci_low = t.ci_low;
+		x->ci_high = t.ci_high;
+		x->expected = t.expected;
+		tu->ntrials++;
+	}
+}
+
+/* The search's snapshot directory, recorded for both ends before it exists, so --cleanup
+ * restores what a killed search left applied. */
+static int search_dir(struct run *R)
+{
+	const char *ns[2] = { R->tb.ns_a, R->tb.ns_b };
+	static const char *const end[2] = { "sender", "receiver" };
+	int r;
+
+	snprintf(R->search_dir, sizeof(R->search_dir), "%s/lab-%s.search", VXOFF__LAB_STATE_DIR,
+		 R->lab->o.name);
+	for (int i = 0; i < 2; i++) {
+		r = vxoff__lab_state_add(R->ctx, &R->st, VXOFF__LAB_OBJ_TUNE_DIR,
+					 ns[i][0] ? ns[i] : NULL, end[i], R->search_dir);
+		if (r < 0)
+			return r;
+	}
+	if (mkdir(R->search_dir, 0700) < 0 && errno != EEXIST)
+		return vxoff__err(R->ctx, -errno, VXOFF_REASON_SYSTEM, "lab: creating %s: %s",
+				  R->search_dir, strerror(errno));
+	return 0;
+}
+
+/*
+ * The measured search on both ends (search.h), against the lab's own bench server. Its kept
+ * plans stay applied for the re-measurement; restore() undoes them. A failed search is part
+ * of the answer (the start state is back): it goes into the report and the run goes on.
+ */
+static int tune_search(struct run *R)
+{
+	const struct vxoff_lab_opts *o = &R->lab->o;
+	struct vxoff__lab_tuning *tu = &R->rep->tuning;
+	bool quick = o->flags & VXOFF_LAB_F_QUICK;
+	char skip[64] = "";
+	VXOFF_OPTS(vxoff_search_opts, so, .host = R->tb.ov_b, .port = R->port,
+		   .objective = VXOFF_SEARCH_OBJ_THROUGHPUT, .dev = R->tb.ul_a,
+		   .overlay = VXOFF__LAB_VXLAN, .peer_dev = R->tb.ul_b,
+		   .peer_overlay = VXOFF__LAB_VXLAN, .budget_s = o->budget_s,
+		   .pairs = VXOFF_SEARCH_MIN_PAIRS,
+		   .duration_ms = quick ? LAB_SEARCH_RUN_QUICK_MS : LAB_SEARCH_RUN_MS,
+		   .omit_ms = quick ? LAB_SEARCH_OMIT_QUICK_MS : LAB_SEARCH_OMIT_MS,
+		   .snapshot_dir = R->search_dir, .progress = on_search, .progress_user = R,
+		   .seed = (uint64_t)time(NULL));
+	struct vxoff_search *s = NULL;
+	char *log = NULL;
+	int r;
+
+	/* an emulated NIC without tunnel offload must stay without it; the user's CPUs are
+	 * the user's: the search does not move the test threads */
+	if (o->flags & VXOFF_LAB_F_NO_TNL_OFFLOAD)
+		snprintf(skip, sizeof(skip), "tnl-offload");
+	if (o->app_cpus)
+		snprintf(skip + strlen(skip), sizeof(skip) - strlen(skip), "%spin",
+			 skip[0] ? "," : "");
+	so.skip = skip[0] ? skip : NULL;
+	if (o->flags & VXOFF_LAB_F_ALLOW_MTU)
+		so.flags |= VXOFF_SEARCH_F_ALLOW_MTU;
+	tu->objective = sdup("throughput");
+	tu->budget_s = so.budget_s;
+	tu->pairs = so.pairs;
+	tu->duration_ms = so.duration_ms;
+	tu->omit_ms = so.omit_ms;
+
+	r = search_dir(R);
+	if (r < 0)
+		return r;
+	r = vxoff_search_new(end_ctx(R, 0), end_ctx(R, 1), &so, &s);
+	if (r < 0) {
+		struct vxoff__lab_end e = { 0 };
+
+		tune_error(&e, end_ctx(R, 0), r, "search");
+		tu->error = e.tune_error;
+		return 0;
+	}
+	R->search_t0 = now_s();
+	atomic_store(&R->lab->search, s);
+	if (stopped(R))
+		vxoff_search_stop(s);
+	r = vxoff_search_run(s);
+	atomic_store(&R->lab->search, NULL);
+	while (atomic_load(&R->lab->in_stop))
+		sched_yield();
+	record_trials(tu, s);
+	if (vxoff_search_json(s, 0, &log) == 0)
+		tu->log_json = log;
+	else
+		vxoff_free(log);
+	if (r < 0) {
+		/* the search put the start state back (or kept a snapshot for cleanup) */
+		struct vxoff__lab_end e = { 0 };
+
+		tune_error(&e, end_ctx(R, 0), r, "search");
+		tu->error = e.tune_error;
+		vxoff_search_free(s);
+		if (stopped(R))
+			return canceled(R);
+		return 0;
+	}
+	for (uint32_t i = 0; i < 2; i++) {
+		const struct vxoff_tune_plan *plan = NULL;
+		struct vxoff__lab_end *e = &R->rep->ends[i];
+		const char *cpus = vxoff_search_bench_cpus(s, i);
+
+		tu->bench_cpus[i] = sdup(cpus ? cpus : "");
+		if (vxoff_search_plan(s, i, &plan) < 0)
+			continue;
+		e->planned = true;
+		record_plan(e, plan);
+		e->applied = vxoff_tune_plan_count(plan) > 0;
+	}
+	R->search = s;
+	R->cpus[0] = tu->bench_cpus[0];
+	R->cpus[1] = tu->bench_cpus[1];
+	progress(R, VXOFF_LAB_STEP_TUNE, 62,
+		 "search done: %u trials, kept %u change%s on the client, %u on the server%s",
+		 tu->ntrials, R->rep->ends[0].nplan, R->rep->ends[0].nplan == 1 ? "" : "s",
+		 R->rep->ends[1].nplan,
+		 (tu->bench_cpus[0] && tu->bench_cpus[0][0]) ? ", and the pinning" : "");
+	return 0;
+}
+
 static int restore(struct run *R)
 {
 	int first = 0;
+
+	if (R->search) {
+		int r = vxoff_search_restore(R->search);
+
+		if (r < 0)
+			first = vxoff__lab_err_from(R->ctx, end_ctx(R, 0), r,
+						    "restoring the search's changes");
+		for (int i = 0; i < 2; i++)
+			if (R->rep->ends[i].applied && r == 0) {
+				R->rep->ends[i].restored = true;
+				R->rep->ends[i].restored_knobs = R->rep->ends[i].nplan;
+			}
+		vxoff_search_free(R->search);
+		R->search = NULL;
+		return first;
+	}
 
 	for (int i = 0; i < 2; i++) {
 		struct vxoff__lab_end *e = &R->rep->ends[i];
@@ -686,7 +959,11 @@ static void conditions(struct run *R)
 	rep->testbed = sdup(R->tb.created_ns ? "veth" : "underlay");
 	if (uname(&u) == 0)
 		rep->kernel = sdup(u.release);
-	rep->profile = sdup(vxoff_profile_name(o->profile));
+	/* a search uses no profile: null rather than one that was not applied */
+	if (o->tune != VXOFF_LAB_TUNE_SEARCH)
+		rep->profile = sdup(vxoff_profile_name(o->profile));
+	rep->tuning.mode = o->tune;
+	rep->tuning.note = sdup(R->lab->tune_note);
 	rep->app_cpus = sdup(o->app_cpus);
 	gmtime_r(&now, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -725,6 +1002,7 @@ static int run_steps(struct run *R)
 {
 	const struct vxoff_lab_opts *o = &R->lab->o;
 	bool tuning = !(o->flags & VXOFF_LAB_F_NO_TUNE);
+	bool search = tuning && o->tune == VXOFF_LAB_TUNE_SEARCH;
 	struct vxoff__lab_tb_opts to = {
 		.name = o->name,
 		.host_ns = vxoff__ctx_netns_name(R->ctx),
@@ -782,21 +1060,31 @@ static int run_steps(struct run *R)
 		     "measuring plain vs VXLAN: %u pairs of %.1f s, %u stream%s", o->pairs,
 		     o->duration_ms / 1000.0, o->streams, o->streams == 1 ? "" : "s") < 0)
 		return canceled(R);
-	r = measure(R, VXOFF_LAB_PHASE_BEFORE, 10, tuning ? 40 : 80);
+	r = measure(R, VXOFF_LAB_PHASE_BEFORE, 10, !tuning ? 80 : search ? 30 : 40);
 	if (r < 0)
 		return r;
 	if (!tuning)
 		return 0;
 
-	if (progress(R, VXOFF_LAB_STEP_TUNE, 50, "tuning both ends: profile %s",
-		     vxoff_profile_name(o->profile)) < 0)
-		return canceled(R);
-	r = tune(R);
+	if (search) {
+		if (progress(R, VXOFF_LAB_STEP_TUNE, 40,
+			     "searching: one change at a time on both ends, kept only when %u A/B "
+			     "pairs prove a throughput gain; budget %u s",
+			     VXOFF_SEARCH_MIN_PAIRS, o->budget_s) < 0)
+			return canceled(R);
+		r = tune_search(R);
+	} else {
+		if (progress(R, VXOFF_LAB_STEP_TUNE, 50, "tuning both ends: profile %s",
+			     vxoff_profile_name(o->profile)) < 0)
+			return canceled(R);
+		r = tune(R);
+	}
 	if (r < 0)
 		return r;
-	if (progress(R, VXOFF_LAB_STEP_REMEASURE, 52, "measuring again after tuning") < 0)
+	if (progress(R, VXOFF_LAB_STEP_REMEASURE, search ? 62 : 52,
+		     "measuring again after tuning") < 0)
 		return canceled(R);
-	return measure(R, VXOFF_LAB_PHASE_AFTER, 52, 40);
+	return measure(R, VXOFF_LAB_PHASE_AFTER, search ? 62 : 52, search ? 30 : 40);
 }
 
 int vxoff_lab_run(struct vxoff_lab *lab, vxoff_lab_progress_fn fn, void *user,

@@ -42,6 +42,9 @@ enum vxoff__lab_obj {
 	VXOFF__LAB_OBJ_ADDR = 3,  /* an address: netns, dev, addr "a.b.c.d/len" */
 	VXOFF__LAB_OBJ_TUNE = 4,  /* a tuning snapshot: netns, path */
 	VXOFF__LAB_OBJ_FEATURE = 5, /* a feature turned off: netns, dev, key (was on) */
+	VXOFF__LAB_OBJ_TUNE_DIR = 6, /* the search's snapshot directory: netns of one end, dev
+				      * the end's name in the file names ("sender"), value the
+				      * directory; its files are restored newest first */
 };
 
 struct vxoff__lab_object {
@@ -188,6 +191,32 @@ struct vxoff__lab_end {
 	char *tune_error; /* why planning or applying failed, NULL = fine */
 };
 
+/* One step of the search (search.h's trial, copied). */
+struct vxoff__lab_trial {
+	char *name, *change, *message;
+	uint32_t outcome; /* VXOFF_SEARCH_KEPT, _REVERTED, _FINAL */
+	uint32_t why;	  /* VXOFF_SEARCH_WHY_* */
+	uint32_t pairs;
+	int32_t err;
+	double base_bps, cand_bps, base_cpu, cand_cpu; /* medians per arm */
+	double ratio, ci_low, ci_high;		       /* objective ratio cand/base, 95 % */
+	double expected;
+};
+
+/* How the tuning was done, and the search's log. */
+struct vxoff__lab_tuning {
+	uint32_t mode;	   /* VXOFF_LAB_TUNE_SEARCH, _PROFILE or _NONE */
+	char *note;	   /* why this mode, in words (e.g. quick runs use the profile) */
+	char *objective;   /* SEARCH: "throughput" */
+	uint32_t budget_s, pairs, duration_ms, omit_ms;
+	double elapsed_s;
+	char *error;	   /* the search failed: why (the start state is back) */
+	char *bench_cpus[2]; /* kept pinning per end ("" = none) */
+	struct vxoff__lab_trial *trials;
+	uint32_t ntrials;
+	char *log_json;	   /* vxoff_search_json() of the run, NULL in synthetic reports */
+};
+
 struct vxoff_lab_report {
 	/* conditions */
 	char *name;
@@ -200,6 +229,7 @@ struct vxoff_lab_report {
 	uint32_t ul_mtu, ov_mtu, streams, pairs, duration_ms, omit_ms, vni, port, ncpus;
 	struct vxoff__lab_end ends[VXOFF__LAB_ENDS];
 	struct vxoff__lab_phase phase[2];
+	struct vxoff__lab_tuning tuning;
 	double elapsed_s;
 };
 
@@ -216,6 +246,10 @@ bool vxoff__lab_aim_reached(const struct vxoff_lab_report *rep);
 uint32_t vxoff__lab_last_phase(const struct vxoff_lab_report *rep);
 const char *vxoff__lab_metric_name(uint32_t m);
 void vxoff__lab_run_clear(struct vxoff__lab_run *r);
+/* "search", "profile", "none"; and a trial's outcome and why in words. */
+const char *vxoff__lab_tune_mode_name(uint32_t mode);
+const char *vxoff__lab_outcome_name(uint32_t outcome);
+const char *vxoff__lab_why_name(uint32_t why);
 
 /* The chart into @sb; inline_ = without the XML declaration (inside HTML). */
 int vxoff__lab_svg(const struct vxoff_lab_report *rep, struct vxoff__strbuf *sb, bool inline_);

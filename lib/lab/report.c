@@ -17,6 +17,7 @@
 
 #include <vxoff/bench.h>
 #include <vxoff/probe.h>
+#include <vxoff/search.h>
 
 #include "lab_internal.h"
 
@@ -60,10 +61,75 @@ static void end_free(struct vxoff__lab_end *e)
 	free(e->tune_error);
 }
 
+static void tuning_free(struct vxoff__lab_tuning *tu)
+{
+	free(tu->note);
+	free(tu->objective);
+	free(tu->error);
+	free(tu->bench_cpus[0]);
+	free(tu->bench_cpus[1]);
+	for (uint32_t i = 0; i < tu->ntrials; i++) {
+		free(tu->trials[i].name);
+		free(tu->trials[i].change);
+		free(tu->trials[i].message);
+	}
+	free(tu->trials);
+	vxoff_free(tu->log_json);
+}
+
+const char *vxoff__lab_tune_mode_name(uint32_t mode)
+{
+	switch (mode) {
+	case VXOFF_LAB_TUNE_SEARCH:
+		return "search";
+	case VXOFF_LAB_TUNE_PROFILE:
+		return "profile";
+	case VXOFF_LAB_TUNE_NONE:
+		return "none";
+	default:
+		return "default";
+	}
+}
+
+const char *vxoff__lab_outcome_name(uint32_t outcome)
+{
+	switch (outcome) {
+	case VXOFF_SEARCH_KEPT:
+		return "kept";
+	case VXOFF_SEARCH_REVERTED:
+		return "reverted";
+	case VXOFF_SEARCH_FINAL:
+		return "final";
+	default:
+		return "unfinished";
+	}
+}
+
+const char *vxoff__lab_why_name(uint32_t why)
+{
+	switch (why) {
+	case VXOFF_SEARCH_WHY_GAIN:
+		return "gain";
+	case VXOFF_SEARCH_WHY_NOISE:
+		return "noise";
+	case VXOFF_SEARCH_WHY_LOSS:
+		return "loss";
+	case VXOFF_SEARCH_WHY_TOO_FEW:
+		return "too-few-pairs";
+	case VXOFF_SEARCH_WHY_FAILED:
+		return "failed";
+	case VXOFF_SEARCH_WHY_STOPPED:
+		return "stopped";
+	default:
+		return "none";
+	}
+}
+
 void vxoff_lab_report_free(struct vxoff_lab_report *rep)
 {
 	if (!rep)
 		return;
+	tuning_free(&rep->tuning);
 	free(rep->name);
 	free(rep->testbed);
 	free(rep->kernel);
@@ -358,6 +424,66 @@ static struct json_object *jend(const struct vxoff__lab_end *e, uint32_t i)
 	return o;
 }
 
+/* A figure that was not measured (0, NaN) is null, as in the search's own log. */
+static struct json_object *jopt(double v)
+{
+	return v > 0 && isfinite(v) ? json_object_new_double(v) : json_object_new_null();
+}
+
+/* How the lab tuned and, for a search, every trial: the step's effect with its interval. */
+static struct json_object *jtuning(const struct vxoff_lab_report *rep)
+{
+	const struct vxoff__lab_tuning *tu = &rep->tuning;
+	struct json_object *o = json_object_new_object(), *trials;
+
+	json_object_object_add(o, "mode",
+			       json_object_new_string(vxoff__lab_tune_mode_name(tu->mode)));
+	json_object_object_add(o, "why", jstr(tu->note));
+	if (tu->mode != VXOFF_LAB_TUNE_SEARCH)
+		return o;
+	json_object_object_add(o, "objective", jstr(tu->objective));
+	json_object_object_add(o, "budget_s", json_object_new_int64(tu->budget_s));
+	json_object_object_add(o, "pairs", json_object_new_int64(tu->pairs));
+	json_object_object_add(o, "duration_ms", json_object_new_int64(tu->duration_ms));
+	json_object_object_add(o, "omit_ms", json_object_new_int64(tu->omit_ms));
+	json_object_object_add(o, "error", jstr(tu->error));
+	json_object_object_add(o, "bench_cpus", jstr(tu->bench_cpus[0]));
+	json_object_object_add(o, "bench_server_cpus", jstr(tu->bench_cpus[1]));
+	trials = json_object_new_array();
+	for (uint32_t i = 0; i < tu->ntrials; i++) {
+		const struct vxoff__lab_trial *t = &tu->trials[i];
+		struct json_object *x = json_object_new_object();
+
+		json_object_object_add(x, "index", json_object_new_int64(i));
+		json_object_object_add(x, "candidate", jstr(t->name));
+		json_object_object_add(x, "change", jstr(t->change));
+		json_object_object_add(x, "expected_gain", jopt(t->expected));
+		json_object_object_add(x, "outcome",
+				       json_object_new_string(vxoff__lab_outcome_name(t->outcome)));
+		json_object_object_add(x, "why",
+				       json_object_new_string(vxoff__lab_why_name(t->why)));
+		json_object_object_add(x, "message", jstr(t->message));
+		json_object_object_add(x, "err", json_object_new_int64(t->err));
+		json_object_object_add(x, "pairs", json_object_new_int64(t->pairs));
+		json_object_object_add(x, "base_bps_median", jopt(t->base_bps));
+		json_object_object_add(x, "cand_bps_median", jopt(t->cand_bps));
+		json_object_object_add(x, "base_cpu_s_per_gb_median", jopt(t->base_cpu));
+		json_object_object_add(x, "cand_cpu_s_per_gb_median", jopt(t->cand_cpu));
+		json_object_object_add(x, "ratio", jopt(t->ratio));
+		json_object_object_add(x, "ci_low", jopt(t->ci_low));
+		json_object_object_add(x, "ci_high", jopt(t->ci_high));
+		json_object_array_add(trials, x);
+	}
+	json_object_object_add(o, "trials", trials);
+	if (tu->log_json) {
+		struct json_object *log = json_tokener_parse(tu->log_json);
+
+		if (log)
+			json_object_object_add(o, "log", log);
+	}
+	return o;
+}
+
 static struct json_object *jsummary(const struct vxoff_lab_report *rep)
 {
 	struct json_object *o = json_object_new_object(), *aim = json_object_new_object();
@@ -416,6 +542,8 @@ int vxoff_lab_report_json(const struct vxoff_lab_report *rep, uint32_t flags, ch
 			       json_object_new_boolean((rep->flags & VXOFF_LAB_F_QUICK) != 0));
 	json_object_object_add(cond, "tune",
 			       json_object_new_boolean(!(rep->flags & VXOFF_LAB_F_NO_TUNE)));
+	json_object_object_add(cond, "tune_mode",
+			       json_object_new_string(vxoff__lab_tune_mode_name(rep->tuning.mode)));
 	json_object_object_add(cond, "emulate_no_tunnel_offload",
 			       json_object_new_boolean((rep->flags & VXOFF_LAB_F_NO_TNL_OFFLOAD) != 0));
 	json_object_object_add(root, "conditions", cond);
@@ -429,6 +557,7 @@ int vxoff_lab_report_json(const struct vxoff_lab_report *rep, uint32_t flags, ch
 		if (rep->phase[p].present)
 			json_object_array_add(phases, jphase(&rep->phase[p], p, flags));
 	json_object_object_add(root, "phases", phases);
+	json_object_object_add(root, "tuning", jtuning(rep));
 	text = json_object_to_json_string_ext(root, (flags & VXOFF_JSON_PRETTY)
 							    ? JSON_C_TO_STRING_PRETTY |
 								      JSON_C_TO_STRING_NOSLASHESCAPE

@@ -75,7 +75,7 @@ void vxoff__lab_state_free(struct vxoff__lab_state *st)
 static const char *const obj_names[] = {
 	[VXOFF__LAB_OBJ_NETNS] = "netns", [VXOFF__LAB_OBJ_LINK] = "link",
 	[VXOFF__LAB_OBJ_ADDR] = "addr",	  [VXOFF__LAB_OBJ_TUNE] = "tune-snapshot",
-	[VXOFF__LAB_OBJ_FEATURE] = "feature-off",
+	[VXOFF__LAB_OBJ_FEATURE] = "feature-off", [VXOFF__LAB_OBJ_TUNE_DIR] = "tune-dir",
 };
 
 static int state_write(struct vxoff_ctx *ctx, const struct vxoff__lab_state *st)
@@ -250,6 +250,95 @@ static bool ns_gone(const char *netns)
 	return netns && !vxoff__lab_netns_exists(netns);
 }
 
+struct snap_file {
+	unsigned long seq;
+	char *path;
+};
+
+static int snap_cmp_newest_first(const void *a, const void *b)
+{
+	const struct snap_file *x = a, *y = b;
+
+	return x->seq < y->seq ? 1 : x->seq > y->seq ? -1 : 0;
+}
+
+/*
+ * The search's snapshots of one end in @o->value ("vxoff-search-<pid>-<seq>-<end>.json"),
+ * restored newest first (older ones were taken with the newer ones' changes undone), each
+ * removed once restored. A namespace that is gone took its knobs with it: its files only
+ * go. The directory goes when it is empty.
+ */
+static int undo_dir(struct vxoff_ctx *ctx, const struct vxoff__lab_object *o, bool *did)
+{
+	struct snap_file *f = NULL;
+	uint32_t n = 0, cap = 0;
+	char pattern[600];
+	struct vxoff_ctx *c = NULL;
+	glob_t g;
+	int first = 0, cr = 0;
+
+	snprintf(pattern, sizeof(pattern), "%s/vxoff-search-*-%s.json.tmp*", o->value,
+		 o->dev ? o->dev : "");
+	if (glob(pattern, GLOB_NOSORT, NULL, &g) == 0) {
+		for (size_t i = 0; i < g.gl_pathc; i++)
+			unlink(g.gl_pathv[i]);
+		globfree(&g);
+	}
+	snprintf(pattern, sizeof(pattern), "%s/vxoff-search-*-%s.json", o->value,
+		 o->dev ? o->dev : "");
+	if (glob(pattern, GLOB_NOSORT, NULL, &g) == 0) {
+		for (size_t i = 0; i < g.gl_pathc; i++) {
+			const char *base = strrchr(g.gl_pathv[i], '/');
+			unsigned long pid, seq;
+			struct snap_file *v;
+
+			base = base ? base + 1 : g.gl_pathv[i];
+			if (sscanf(base, "vxoff-search-%lu-%lu-", &pid, &seq) != 2)
+				continue;
+			v = vxoff__grow(f, &cap, n, sizeof(*f));
+			if (!v)
+				break;
+			f = v;
+			f[n].seq = seq;
+			f[n].path = strdup(g.gl_pathv[i]);
+			if (f[n].path)
+				n++;
+		}
+		globfree(&g);
+	}
+	qsort(f, n, sizeof(*f), snap_cmp_newest_first);
+	if (n && !ns_gone(o->netns)) {
+		c = ns_ctx(o->netns, &cr);
+		if (!c && cr != -ENOENT)
+			first = vxoff__err(ctx, cr, VXOFF_REASON_NO_NETNS,
+					   "lab cleanup: namespace %s: %s", o->netns, strerror(-cr));
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		int r = 0;
+
+		if (c && !first)
+			r = vxoff_tune_restore(c, f[i].path, VXOFF_TUNE_RESTORE_F_REMOVE, NULL);
+		if (r == -ENODEV || (!c && !first))
+			r = unlink(f[i].path) < 0 && errno != ENOENT ? -errno : 0;
+		if (r == -ENOENT)
+			r = 0; /* restored and removed by someone else */
+		if (r < 0 && !first) /* the older ones wait for this one: keep them all */
+			first = c ? vxoff__lab_err_from(ctx, c, r, "lab cleanup")
+				  : vxoff__err(ctx, r, VXOFF_REASON_SYSTEM,
+					       "lab cleanup: removing %s: %s", f[i].path,
+					       strerror(-r));
+		else if (r == 0 && !first)
+			*did = true;
+		free(f[i].path);
+	}
+	free(f);
+	vxoff_ctx_free(c);
+	if (!first && rmdir(o->value) < 0 && errno != ENOENT && errno != ENOTEMPTY)
+		first = vxoff__err(ctx, -errno, VXOFF_REASON_SYSTEM, "lab cleanup: removing %s: %s",
+				   o->value, strerror(errno));
+	return first;
+}
+
 static int undo_one(struct vxoff_ctx *ctx, const struct vxoff__lab_object *o, bool *did)
 {
 	struct vxoff_ctx *c;
@@ -267,6 +356,8 @@ static int undo_one(struct vxoff_ctx *ctx, const struct vxoff__lab_object *o, bo
 		*did = true;
 		return 0;
 	}
+	if (o->type == VXOFF__LAB_OBJ_TUNE_DIR)
+		return undo_dir(ctx, o, did);
 	if (o->type == VXOFF__LAB_OBJ_TUNE) {
 		remove_temps(o->value);
 		if (access(o->value, F_OK) < 0)

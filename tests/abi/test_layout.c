@@ -484,7 +484,9 @@ AT(vxoff_lab_opts, omit_ms, 64);
 AT(vxoff_lab_opts, profile, 68);
 AT(vxoff_lab_opts, vni, 72);
 AT(vxoff_lab_opts, port, 76);
-NO_PAD(vxoff_lab_opts, port);
+AT(vxoff_lab_opts, tune, 80);
+AT(vxoff_lab_opts, budget_s, 84);
+NO_PAD(vxoff_lab_opts, budget_s);
 
 AT(vxoff_lab_summary, sz, 0);
 AT(vxoff_lab_summary, phases, 4);
@@ -515,7 +517,7 @@ _Static_assert(VXOFF_KNOB_SZ_0_1 == 40u, "0.1 size");
 _Static_assert(VXOFF_TUNE_PLAN_OPTS_SZ_0_1 == 32u, "0.1 size");
 _Static_assert(VXOFF_PLAN_ITEM_SZ_0_1 == 64u, "0.1 size");
 _Static_assert(VXOFF_CPU_INFO_SZ_0_1 == 24u, "0.1 size");
-_Static_assert(VXOFF_LAB_OPTS_SZ_0_1 == 80u, "0.1 size");
+_Static_assert(VXOFF_LAB_OPTS_SZ_0_1 == 88u, "0.1 size");
 _Static_assert(VXOFF_LAB_SUMMARY_SZ_0_1 == 160u, "0.1 size");
 
 /* search (lib/search) */

@@ -8,6 +8,10 @@
  *    more; the ratios are the medians of the pair ratios shown), the SVG passes
  *    `xmllint --noout` and has every series, the HTML renders in headless Chromium to a
  *    picture that is not one colour, and afterwards no namespace, state or snapshot is left;
+ *  - a --quick run with the measured search (a short budget): report.json carries the trial
+ *    log (each trial's candidate, decision, ratio inside its interval, the search's own log),
+ *    the SVG the trial series, and afterwards nothing is left (the search's snapshot
+ *    directory included: its tuning went back, or went with the namespaces);
  *  - a user's underlay (veth between two test namespaces): the lab adds its VXLAN devices
  *    and removes them, and leaves the user's devices and addresses as they were;
  *  - SIGTERM at random points of 20 short CLI runs: nothing is left, or `vxoff lab
@@ -216,6 +220,35 @@ static void bad_inputs(void)
 		CHECK(nothing_left(lab_name, why, sizeof(why)), "after the clash: %s", why);
 		vxoff_ctx_free(hctx);
 		nt_ns_delete(host);
+	}
+	/* tuning options that contradict each other: refused by vxoff_lab_new(), named */
+	{
+		static const struct {
+			uint32_t flags, tune, budget_s;
+			const char *underlay, *words;
+		} bad[] = {
+			{ 0, 7, 0, NULL, "tune mode 7" },
+			{ VXOFF_LAB_F_NO_TUNE, VXOFF_LAB_TUNE_SEARCH, 0, NULL, "contradict" },
+			{ 0, VXOFF_LAB_TUNE_PROFILE, 30, NULL, "budget" },
+			{ VXOFF_LAB_F_QUICK, 0, 30, NULL, "budget" }, /* quick = profile */
+			{ 0, VXOFF_LAB_TUNE_SEARCH, 4000, NULL, "3600" },
+			{ VXOFF_LAB_F_ALLOW_MTU, VXOFF_LAB_TUNE_PROFILE, 0, NULL, "ALLOW_MTU" },
+			{ VXOFF_LAB_F_ALLOW_MTU, 0, 0, "ul0", "user's underlay" },
+		};
+
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			VXOFF_OPTS(vxoff_lab_opts, b, .flags = bad[i].flags, .tune = bad[i].tune,
+				   .budget_s = bad[i].budget_s, .underlay = bad[i].underlay,
+				   .peer_ns = bad[i].underlay ? "x" : NULL,
+				   .peer_addr = bad[i].underlay ? "198.18.0.2" : NULL,
+				   .name = lab_name);
+			struct vxoff_lab *lab = NULL;
+
+			r = vxoff_lab_new(ctx, &b, &lab);
+			CHECK(r == -EINVAL && strstr(last_msg(ctx), bad[i].words),
+			      "tuning options %zu: %d '%s'", i, r, last_msg(ctx));
+			vxoff_lab_free(lab);
+		}
 	}
 	CHECK(nothing_left(lab_name, why, sizeof(why)), "after bad input: %s", why);
 	vxoff_ctx_free(ctx);
@@ -547,6 +580,120 @@ static void quick_run(void)
 	vxoff_ctx_free(ctx);
 }
 
+/* ---- the search ---- */
+
+static int count_search_lines(void *user, uint32_t step, uint32_t percent, const char *msg)
+{
+	int *n = user;
+
+	(void)percent;
+	if (step == VXOFF_LAB_STEP_TUNE && strstr(msg, "search trial"))
+		(*n)++;
+	return 0;
+}
+
+static void check_trials(const char *text)
+{
+	struct json_object *root = json_tokener_parse(text), *tu = NULL, *trials = NULL, *log;
+	size_t n;
+
+	CHECK(root != NULL, "report.json does not parse");
+	if (!root)
+		return;
+	CHECK(json_object_object_get_ex(root, "tuning", &tu), "no tuning object");
+	CHECK(tu && !strcmp(json_object_get_string(json_object_object_get(tu, "mode")), "search"),
+	      "tuning mode is not search");
+	CHECK(tu && json_object_object_get_ex(tu, "trials", &trials) &&
+		      json_object_is_type(trials, json_type_array),
+	      "no trial log");
+	n = trials ? json_object_array_length(trials) : 0;
+	CHECK(n >= 1, "the search logged no trial (a veth testbed has candidates: rx-gro is off)");
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *t = json_object_array_get_idx(trials, i);
+		const char *cand = json_object_get_string(json_object_object_get(t, "candidate"));
+		const char *out = json_object_get_string(json_object_object_get(t, "outcome"));
+		double pairs = jnum(t, "pairs", NULL), ratio = jnum(t, "ratio", NULL);
+		double lo = jnum(t, "ci_low", NULL), hi = jnum(t, "ci_high", NULL);
+
+		CHECK(cand && *cand, "trial %zu has no candidate", i);
+		CHECK(out && (!strcmp(out, "kept") || !strcmp(out, "reverted") ||
+			      !strcmp(out, "final")),
+		      "trial %zu outcome %s", i, out ? out : "(none)");
+		if (pairs >= 5) {
+			CHECK(ratio > 0 && lo > 0 && lo <= ratio && ratio <= hi,
+			      "trial %zu (%s): ratio %.3f outside its interval [%.3f, %.3f]", i, cand,
+			      ratio, lo, hi);
+			CHECK(jnum(t, "base_bps_median", NULL) > 0 &&
+				      jnum(t, "cand_bps_median", NULL) > 0,
+			      "trial %zu: medians", i);
+			/* the reason agrees with the interval; kept only for a gain */
+			const char *w = json_object_get_string(json_object_object_get(t, "why"));
+
+			CHECK(w && (strcmp(w, "gain") || lo > 1) && (strcmp(w, "loss") || hi < 1) &&
+				      (strcmp(w, "noise") || (lo <= 1 && hi >= 1)),
+			      "trial %zu: why %s with [%.3f, %.3f]", i, w ? w : "(none)", lo, hi);
+			CHECK(!out || strcmp(out, "kept") || (w && !strcmp(w, "gain")),
+			      "trial %zu kept without a gain", i);
+		}
+	}
+	log = tu ? json_object_object_get(tu, "log") : NULL;
+	CHECK(log && !strcmp(json_object_get_string(json_object_object_get(log, "schema")),
+			     "vxoff-tune-search/1"),
+	      "the search's own log is not embedded");
+	json_object_put(root);
+}
+
+static void search_run(void)
+{
+	VXOFF_OPTS(vxoff_lab_opts, o, .flags = VXOFF_LAB_F_QUICK, .name = lab_name,
+		   .tune = VXOFF_LAB_TUNE_SEARCH, .budget_s = 25);
+	struct vxoff_lab_report *rep = NULL;
+	struct vxoff_lab *lab = NULL;
+	struct vxoff_ctx *ctx = NULL;
+	char dir[256], path[300], why[256];
+	char *text;
+	int r, lines = 0;
+
+	vxoff_ctx_new(NULL, &ctx);
+	r = vxoff_lab_new(ctx, &o, &lab);
+	CHECK(r == 0, "search lab: %d %s", r, last_msg(ctx));
+	if (r == 0)
+		r = vxoff_lab_run(lab, count_search_lines, &lines, &rep);
+	vxoff_lab_free(lab);
+	CHECK(nothing_left(lab_name, why, sizeof(why)), "after the search run: %s", why);
+	CHECK(r == 0, "search run: %d %s", r, last_msg(ctx));
+	if (r < 0) {
+		vxoff_ctx_free(ctx);
+		return;
+	}
+	CHECK(lines > 0, "no progress line of a search trial");
+	snprintf(dir, sizeof(dir), "%s/search-report", tmpdir);
+	CHECK(vxoff_lab_report_write(ctx, rep, dir) == 0, "write: %s", last_msg(ctx));
+	snprintf(path, sizeof(path), "%s/report.json", dir);
+	text = slurp(path);
+	CHECK(text != NULL, "no %s", path);
+	if (text) {
+		check_json(text);
+		check_trials(text);
+	}
+	free(text);
+	snprintf(path, sizeof(path), "%s/chart.svg", dir);
+	if (access("/usr/bin/xmllint", X_OK) == 0)
+		CHECK(nt_sh_quiet("xmllint --noout %s", path) == 0, "xmllint %s", path);
+	text = slurp(path);
+	CHECK(text && strstr(text, "id=\"trial-0\"") && strstr(text, "id=\"trial-unity\"") &&
+		      strstr(text, "id=\"trials\""),
+	      "SVG lacks the trial series");
+	CHECK(text && strstr(text, "id=\"tput-after-vxlan\""), "SVG lacks the after phase");
+	free(text);
+	snprintf(path, sizeof(path), "%s/report.html", dir);
+	text = slurp(path);
+	CHECK(text && strstr(text, "id=\"trials-words\""), "the page does not tell the trials");
+	free(text);
+	vxoff_lab_report_free(rep);
+	vxoff_ctx_free(ctx);
+}
+
 /* ---- vxoff_lab_stop() from another thread ---- */
 
 struct stopper {
@@ -815,6 +962,7 @@ int main(void)
 	}
 	bad_inputs();
 	quick_run();
+	search_run();
 	stop_from_thread();
 	underlay_run();
 	sigterm_runs();

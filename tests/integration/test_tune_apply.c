@@ -3,8 +3,9 @@
  * Tune as root on a veth pair (2 queues each side) with a VXLAN device on top, in throwaway
  * namespaces: a profile applied then restored leaves every knob as it was (the full
  * vxoff_tune_read state of the underlay and the overlay compared), through the API and
- * through the vxoff binary ($VXOFF_CLI, set by ctest). Skips (77) with the reason when root,
- * ip, ethtool or vxlan is missing.
+ * through the vxoff binary ($VXOFF_CLI, set by ctest); a saved plan (`apply --plan FILE`,
+ * as `tune search --plan-out` writes) sets exactly its targets and restores to the state
+ * before. Skips (77) with the reason when root, ip, ethtool or vxlan is missing.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -315,6 +316,146 @@ static void test_cli(void **state)
 	free(before);
 }
 
+/* ---- a saved plan through the CLI (apply --plan) ---- */
+
+/* Add to @p a change of @dev's knob (kind, index, key) away from its present value: @a, or
+ * @b when it is @a already. Knobs the device cannot change are left out. */
+static void plan_flip(struct vxoff_tune_plan *p, uint32_t kind, const char *dev, int32_t index,
+		      const char *key, const char *a, const char *b)
+{
+	VXOFF_OPTS(vxoff_knob, id, .kind = kind, .dev = dev, .index = index, .key = key);
+	VXOFF_OUT(vxoff_knob, now);
+	struct vxoff_tune_state *st = NULL;
+
+	if (vxoff_tune_read(g.ctx, dev, 0, &st) < 0)
+		fail_msg("reading %s: %s", dev, last_msg());
+	if (vxoff_tune_state_find(st, &id, &now) == 0 &&
+	    !(now.flags & (VXOFF_KNOB_F_READONLY | VXOFF_KNOB_F_UNSUPPORTED | VXOFF_KNOB_F_FIXED))) {
+		id.value = strcmp(now.value, a) ? a : b;
+		assert_int_equal(vxoff_tune_plan_add(p, &id, "test: away from the present value"),
+				 0);
+	}
+	vxoff_tune_state_free(st);
+}
+
+/* Every applicable item of @p is at its target now. */
+static void assert_at_targets(const struct vxoff_tune_plan *p)
+{
+	for (uint32_t i = 0; i < vxoff_tune_plan_count(p); i++) {
+		VXOFF_OUT(vxoff_plan_item, it);
+		VXOFF_OUT(vxoff_knob, now);
+		VXOFF_OPTS(vxoff_knob, id);
+		struct vxoff_tune_state *st = NULL;
+
+		assert_int_equal(vxoff_tune_plan_item(p, i, &it), 0);
+		id.kind = it.kind;
+		id.dev = it.dev;
+		id.index = it.index;
+		id.key = it.key;
+		if (vxoff_tune_read(g.ctx, it.dev, 0, &st) < 0)
+			fail_msg("reading %s: %s", it.dev, last_msg());
+		if (vxoff_tune_state_find(st, &id, &now) < 0)
+			fail_msg("%s %s of %s is not there", vxoff_knob_kind_name(it.kind),
+				 it.key ? it.key : "", it.dev);
+		if (strcmp(now.value, it.target))
+			fail_msg("%s %s of %s is '%s', the plan says '%s'",
+				 vxoff_knob_kind_name(it.kind), it.key ? it.key : "", it.dev,
+				 now.value, it.target);
+		vxoff_tune_state_free(st);
+	}
+}
+
+static void test_cli_plan(void **state)
+{
+	struct vxoff_tune_plan *p = NULL, *loaded = NULL;
+	char plan[128], snap[128], bad[128], *text = NULL, *before, *now;
+	struct json_object *j;
+	struct nt_run r;
+	FILE *f;
+
+	(void)state;
+	SKIP_IF_NEEDED();
+	if (!g.cli || access(g.cli, X_OK) != 0) {
+		print_message("SKIP: VXOFF_CLI does not name the vxoff binary (run through "
+			      "ctest)\n");
+		skip();
+	}
+	snprintf(plan, sizeof(plan), "%s/saved.plan.json", g.dir);
+	snprintf(snap, sizeof(snap), "%s/saved.snap.json", g.dir);
+	snprintf(bad, sizeof(bad), "%s/bad.plan.json", g.dir);
+	before = state_of_all();
+	/* a plan as the search writes it: knobs of the underlay and of the overlay */
+	assert_int_equal(vxoff_tune_plan_empty(&p), 0);
+	plan_flip(p, VXOFF_KNOB_FEATURE, "va", -1, "rx-gro", "on", "off");
+	plan_flip(p, VXOFF_KNOB_RPS_CPUS, "va", 0, NULL, "0", "");
+	plan_flip(p, VXOFF_KNOB_FEATURE, "xa", -1, "rx-gro", "on", "off");
+	print_message("saved plan: %u items\n", vxoff_tune_plan_count(p));
+	assert_true(vxoff_tune_plan_count(p) >= 2);
+	assert_int_equal(vxoff_tune_plan_json(p, VXOFF_JSON_PRETTY, &text), 0);
+	f = fopen(plan, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	vxoff_free(text);
+	/* what the CLI will read is what was meant */
+	assert_int_equal(vxoff_tune_plan_load(g.ctx, plan, &loaded), 0);
+	assert_int_equal(vxoff_tune_plan_count(loaded), vxoff_tune_plan_count(p));
+	vxoff_tune_plan_free(loaded);
+
+	/* bad usage: exit 2, the reason named, nothing changed */
+	assert_int_equal(nt_sh(&r, "%s tune -n %s apply va --plan %s --profile single-stream "
+			       "--snapshot %s", g.cli, g.ns, plan, snap), 2);
+	assert_true(nt_contains(r.err, "--plan and --profile"));
+	nt_run_free(&r);
+	assert_int_equal(nt_sh(&r, "%s tune -n %s apply va --snapshot %s", g.cli, g.ns, snap),
+			 2);
+	assert_true(nt_contains(r.err, "--plan FILE"));
+	nt_run_free(&r);
+	assert_int_equal(nt_sh(&r, "%s tune -n %s plan va --plan %s", g.cli, g.ns, plan), 2);
+	nt_run_free(&r);
+	/* a truncated plan file and a missing device: exit 1, nothing changed, no snapshot */
+	f = fopen(bad, "w");
+	assert_non_null(f);
+	fputs("{\"schema\":\"vxoff-tune-plan/1\",\"items\":[{\"kind\":", f);
+	fclose(f);
+	assert_int_equal(nt_sh(&r, "%s tune -n %s apply va --plan %s --snapshot %s", g.cli, g.ns,
+			       bad, snap), 1);
+	nt_run_free(&r);
+	assert_int_equal(nt_sh(&r, "%s tune -n %s apply nosuchdev --plan %s --snapshot %s",
+			       g.cli, g.ns, plan, snap), 1);
+	assert_true(nt_contains(r.err, "nosuchdev"));
+	nt_run_free(&r);
+	assert_int_not_equal(access(snap, F_OK), 0);
+	now = state_of_all();
+	assert_same(before, now, "after refused saved plans");
+	free(now);
+
+	/* apply the saved plan: every knob at its target */
+	if (nt_sh(&r, "%s tune -n %s -j apply va --plan %s --snapshot %s", g.cli, g.ns, plan,
+		  snap) != 0)
+		fail_msg("vxoff tune apply --plan: %s%s", r.out, r.err);
+	j = json_tokener_parse(r.out);
+	assert_non_null(j);
+	assert_string_equal(nt_get_str(j, "schema"), "vxoff-tune-apply/1");
+	assert_string_equal(nt_get_str(j, "plan_file"), plan);
+	json_object_put(j);
+	nt_run_free(&r);
+	assert_at_targets(p);
+	now = state_of_all();
+	assert_string_not_equal(before, now);
+	free(now);
+	/* restore: the state from before */
+	if (nt_sh(&r, "%s tune -n %s restore %s --remove", g.cli, g.ns, snap) != 0)
+		fail_msg("vxoff tune restore: %s%s", r.out, r.err);
+	nt_run_free(&r);
+	now = state_of_all();
+	assert_same(before, now, "after restoring a saved plan");
+	free(now);
+	assert_int_not_equal(access(snap, F_OK), 0);
+	free(before);
+	vxoff_tune_plan_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -324,6 +465,7 @@ int main(void)
 		cmocka_unit_test(test_api_latency),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_cli),
+		cmocka_unit_test(test_cli_plan),
 	};
 	int rc = cmocka_run_group_tests(tests, group_setup, group_teardown);
 

@@ -4,7 +4,8 @@
  * the medians of the pair ratios of the runs it shows; the SVG is well-formed (a small tag
  * balance check: libxml2 is no dependency; the integration test runs xmllint) with a bar per
  * series; the HTML is self-contained and shows per-CPU figures exactly when the aim is
- * missed; names are escaped.
+ * missed; names are escaped. After a search, each trial (candidate, medians, paired ratio
+ * and its interval, the decision) is in the JSON, in a chart panel of its own and in words.
  */
 #include <math.h>
 #include <stdbool.h>
@@ -12,6 +13,8 @@
 #include <string.h>
 
 #include <json-c/json.h>
+
+#include <vxoff/search.h>
 
 #include "testutil.h"
 #include "lab/lab_internal.h"
@@ -317,6 +320,147 @@ static void test_html(void **state)
 	vxoff_lab_report_free(reached);
 }
 
+struct trial_spec {
+	const char *name;
+	uint32_t outcome, why, pairs;
+	double base, cand, ratio, lo, hi;
+};
+
+/* A search of four steps: a gain kept, a loss reverted, a failure, and the final check. */
+static const struct trial_spec trials[] = {
+	{ "mtu-jumbo", VXOFF_SEARCH_KEPT, VXOFF_SEARCH_WHY_GAIN, 5, 4.4e9, 11.4e9, 2.59, 2.31,
+	  2.90 },
+	{ "gro<rx>", VXOFF_SEARCH_REVERTED, VXOFF_SEARCH_WHY_LOSS, 5, 11.4e9, 9.6e9, 0.842, 0.80,
+	  0.88 },
+	{ "pin", VXOFF_SEARCH_REVERTED, VXOFF_SEARCH_WHY_FAILED, 0, 0, 0, 0, 0, 0 },
+	{ "final", VXOFF_SEARCH_FINAL, VXOFF_SEARCH_WHY_GAIN, 5, 4.5e9, 11.2e9, 2.49, 2.2, 2.8 },
+};
+
+static struct vxoff_lab_report *with_search(void)
+{
+	struct vxoff_lab_report *rep = synthetic("lab", 0.9);
+	struct vxoff__lab_tuning *tu = &rep->tuning;
+	uint32_t n = sizeof(trials) / sizeof(trials[0]);
+
+	tu->mode = VXOFF_LAB_TUNE_SEARCH;
+	tu->note = strdup("the default: a measured search");
+	tu->objective = strdup("throughput");
+	tu->budget_s = 70;
+	tu->pairs = 5;
+	tu->duration_ms = 1000;
+	tu->omit_ms = 300;
+	tu->trials = calloc(n, sizeof(*tu->trials));
+	assert_non_null(tu->trials);
+	for (uint32_t i = 0; i < n; i++) {
+		struct vxoff__lab_trial *t = &tu->trials[i];
+
+		t->name = strdup(trials[i].name);
+		t->change = strdup("a change & its words");
+		t->message = strdup(trials[i].why == VXOFF_SEARCH_WHY_FAILED ? "apply failed" : "");
+		t->outcome = trials[i].outcome;
+		t->why = trials[i].why;
+		t->pairs = trials[i].pairs;
+		t->base_bps = trials[i].base;
+		t->cand_bps = trials[i].cand;
+		t->ratio = trials[i].ratio;
+		t->ci_low = trials[i].lo;
+		t->ci_high = trials[i].hi;
+		t->err = trials[i].why == VXOFF_SEARCH_WHY_FAILED ? -EIO : 0;
+	}
+	tu->ntrials = n;
+	return rep;
+}
+
+static void test_search_trials(void **state)
+{
+	struct vxoff_lab_report *rep = with_search(), *plain = synthetic("lab", 0.9);
+	static const char *const outcome[] = { "kept", "reverted", "reverted", "final" };
+	static const char *const why[] = { "gain", "loss", "failed", "gain" };
+	struct json_object *root, *arr;
+	char *text = NULL, *svg = NULL, *html = NULL, id[128], path[64];
+
+	(void)state;
+	/* the trial log in report.json */
+	assert_int_equal(vxoff_lab_report_json(rep, 0, &text), 0);
+	root = json_tokener_parse(text);
+	assert_non_null(root);
+	assert_string_equal(json_object_get_string(get(root, "tuning.mode")), "search");
+	assert_string_equal(json_object_get_string(get(root, "conditions.tune_mode")), "search");
+	assert_int_equal(num(root, "tuning.pairs"), 5);
+	arr = get(root, "tuning.trials");
+	assert_non_null(arr);
+	assert_int_equal(json_object_array_length(arr), 4);
+	for (uint32_t i = 0; i < 4; i++) {
+		struct json_object *t = json_object_array_get_idx(arr, i);
+
+		assert_string_equal(json_object_get_string(get(t, "candidate")), trials[i].name);
+		assert_string_equal(json_object_get_string(get(t, "outcome")), outcome[i]);
+		assert_string_equal(json_object_get_string(get(t, "why")), why[i]);
+		assert_int_equal(num(t, "pairs"), trials[i].pairs);
+		if (!trials[i].pairs) {
+			/* not measured: null, never an invented 0 */
+			assert_true(json_object_is_type(get(t, "ratio"), json_type_null));
+			assert_true(json_object_is_type(get(t, "ci_low"), json_type_null));
+			continue;
+		}
+		assert_true(fabs(num(t, "ratio") - trials[i].ratio) < 1e-9);
+		assert_true(fabs(num(t, "ci_low") - trials[i].lo) < 1e-9);
+		assert_true(fabs(num(t, "ci_high") - trials[i].hi) < 1e-9);
+		assert_true(fabs(num(t, "base_bps_median") - trials[i].base) < 1);
+		assert_true(fabs(num(t, "cand_bps_median") - trials[i].cand) < 1);
+	}
+	snprintf(path, sizeof(path), "tuning.trials.2.err");
+	assert_int_equal(num(root, path), -EIO);
+	json_object_put(root);
+	vxoff_free(text);
+
+	/* the chart: a bar per measured trial with its interval, the line at 1.0 */
+	assert_int_equal(vxoff_lab_report_svg(rep, &svg), 0);
+	assert_true(xml_balanced(svg));
+	assert_non_null(strstr(svg, "id=\"trial-unity\""));
+	assert_non_null(strstr(svg, "id=\"trials\""));
+	for (uint32_t i = 0; i < 4; i++) {
+		snprintf(id, sizeof(id), "id=\"trial-%u\" class=\"%strial %s", i,
+			 trials[i].pairs ? "bar " : "", outcome[i]);
+		assert_non_null(strstr(svg, id));
+		snprintf(id, sizeof(id), "id=\"trial-%u-ci\"", i);
+		if (trials[i].pairs) {
+			char ratio[64];
+
+			assert_non_null(strstr(svg, id));
+			snprintf(ratio, sizeof(ratio), "data-ratio=\"%.6g\" data-ci-low=\"%.6g\"",
+				 trials[i].ratio, trials[i].lo);
+			assert_non_null(strstr(svg, ratio));
+		} else {
+			assert_null(strstr(svg, id));
+		}
+	}
+	assert_non_null(strstr(svg, "gro&lt;rx&gt;"));
+	assert_null(strstr(svg, "gro<rx>"));
+	assert_non_null(strstr(svg, "ratio candidate/baseline"));
+	vxoff_free(svg);
+	/* without a search there is no trial panel */
+	assert_int_equal(vxoff_lab_report_svg(plain, &svg), 0);
+	assert_null(strstr(svg, "trial-unity"));
+	vxoff_free(svg);
+
+	/* in words */
+	assert_int_equal(vxoff_lab_report_html(rep, &html), 0);
+	assert_non_null(strstr(html, "id=\"trials-words\""));
+	assert_non_null(strstr(html, "<code>mtu-jumbo</code>"));
+	assert_non_null(strstr(html, "paired ratio 2.590 (95% interval 2.310&ndash;2.900"));
+	assert_non_null(strstr(html, "<strong>kept</strong>, because the whole 95% interval "
+				     "lies above 1"));
+	assert_non_null(strstr(html, "<strong>reverted</strong>, because the whole 95% interval "
+				     "lies below 1"));
+	assert_non_null(strstr(html, "gro&lt;rx&gt;"));
+	assert_non_null(strstr(html, "apply failed"));
+	assert_non_null(strstr(html, "id=\"trial-unity\""));
+	vxoff_free(html);
+	vxoff_lab_report_free(rep);
+	vxoff_lab_report_free(plain);
+}
+
 static void test_fig(void **state)
 {
 	double v[] = { 3, 1, 2, 10 };
@@ -339,6 +483,7 @@ int main(void)
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_svg),
 		cmocka_unit_test(test_html),
+		cmocka_unit_test(test_search_trials),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
