@@ -222,8 +222,15 @@ void vxoff__sb_free(struct vxoff__strbuf *sb);
 
 /* Parse a sysfs hex mask ("ff,00000001") into a cpulist string ("0,32-39"); heap, free(). */
 int vxoff__mask_to_cpulist(const char *mask, char **ret);
-/* Parse a cpulist ("0-3,8,10-20:2") into a mask bitmap of nbits bits (words of 64). */
+/* Parse a cpulist as bitmap_parselist() does ("0-3,8", "10-20:2" every 2nd, "0-15:2/4" the
+ * first 2 of every 4) into a mask bitmap of nbits bits (words of 64). -EINVAL malformed (NULL
+ * too), -ERANGE a CPU >= nbits: its number (at most UINT32_MAX) into *bad when bad is not NULL. */
+int vxoff__cpulist_parse_ex(const char *list, uint64_t *bits, uint32_t nbits, uint32_t *bad);
+/* vxoff__cpulist_parse_ex() without the CPU out of range. */
 int vxoff__cpulist_parse(const char *list, uint64_t *bits, uint32_t nbits);
+/* Canonical cpulist ("0-3,8", ascending ranges; "" when empty) of a bitmap; heap, free(),
+ * NULL = ENOMEM. */
+char *vxoff__cpulist_format(const uint64_t *bits, uint32_t nbits);
 
 /* Array v with room for element n (capacity *cap elements of sz bytes, doubled as needed);
  * NULL when out of memory, and then v is still valid and *cap unchanged. */

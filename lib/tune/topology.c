@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-only OR BSD-2-Clause */
 /*
- * CPUs and NUMA nodes from sysfs, the NUMA node of a device, and CPU lists and masks as the
- * kernel writes and reads them: lists with ranges and strides ("0-15:2", and bitmap_parselist's
- * "0-15:2/4" = the first 2 of every group of 4), masks of 32-bit hex groups ("ff,00000001"),
- * any number of CPUs up to VXOFF__CPU_LIMIT.
+ * CPUs and NUMA nodes from sysfs, the NUMA node of a device, and CPU masks as the kernel
+ * writes and reads them (32-bit hex groups, "ff,00000001", or one hex number), any number of
+ * CPUs up to VXOFF__CPU_LIMIT. CPU lists are lib/netlink/cpulist.c's.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -27,116 +26,15 @@ struct vxoff_topology {
 
 /* ---- lists and masks ---- */
 
-static int getnum(const char **p, unsigned long *v)
-{
-	char *end;
-
-	if (!isdigit((unsigned char)**p))
-		return -EINVAL;
-	errno = 0;
-	*v = strtoul(*p, &end, 10);
-	if (errno)
-		return -ERANGE;
-	*p = end;
-	return 0;
-}
-
 static void skip_space(const char **p)
 {
 	while (isspace((unsigned char)**p))
 		(*p)++;
 }
 
-int vxoff__cpuset_parse(const char *list, uint64_t *bits, uint32_t nbits, uint32_t *bad)
-{
-	const char *p = list;
-
-	memset(bits, 0, ((nbits + 63) / 64) * sizeof(uint64_t));
-	if (!list)
-		return -EINVAL;
-	skip_space(&p);
-	while (*p) {
-		unsigned long a, b, used = 1, group = 1;
-		int r = getnum(&p, &a);
-
-		if (r < 0)
-			return r;
-		b = a;
-		if (*p == '-') {
-			p++;
-			r = getnum(&p, &b);
-			if (r < 0)
-				return r;
-			if (*p == ':') {
-				p++;
-				r = getnum(&p, &used);
-				if (r < 0)
-					return r;
-				if (*p == '/') { /* bitmap_parselist: used of every group */
-					p++;
-					r = getnum(&p, &group);
-					if (r < 0)
-						return r;
-					if (!group || !used || used > group)
-						return -EINVAL;
-				} else { /* a plain stride: every used-th CPU */
-					if (!used)
-						return -EINVAL;
-					group = used;
-					used = 1;
-				}
-			}
-		}
-		if (b < a)
-			return -EINVAL;
-		if (b >= nbits) {
-			if (bad)
-				*bad = b > UINT32_MAX ? UINT32_MAX : (uint32_t)b;
-			return -ERANGE;
-		}
-		for (unsigned long c = a; c <= b; c++)
-			if ((c - a) % group < used)
-				bits[c / 64] |= 1ull << (c % 64);
-		skip_space(&p);
-		if (*p == ',') {
-			p++;
-			skip_space(&p);
-			if (!*p)
-				return -EINVAL;
-		} else if (*p) {
-			return -EINVAL;
-		}
-	}
-	return 0;
-}
-
 static bool bit_set(const uint64_t *bits, uint32_t i)
 {
 	return (bits[i / 64] >> (i % 64)) & 1;
-}
-
-char *vxoff__cpuset_format(const uint64_t *bits, uint32_t nbits)
-{
-	struct vxoff__strbuf sb;
-	bool any = false;
-
-	vxoff__sb_init(&sb);
-	vxoff__sb_add(&sb, "%s", "");
-	for (uint32_t i = 0; i < nbits; i++) {
-		uint32_t j = i;
-
-		if (!bit_set(bits, i))
-			continue;
-		while (j + 1 < nbits && bit_set(bits, j + 1))
-			j++;
-		if (j == i)
-			vxoff__sb_add(&sb, "%s%u", any ? "," : "", i);
-		else
-			vxoff__sb_add(&sb, "%s%u-%u", any ? "," : "", i, j);
-		any = true;
-		i = j;
-	}
-	return vxoff__sb_steal(&sb);
 }
 
 /* A hex mask into bits: comma-separated 32-bit groups, most significant first, or one hex
@@ -224,61 +122,40 @@ static uint64_t *bits_new(void)
 	return calloc(VXOFF__CPU_LIMIT / 64, sizeof(uint64_t));
 }
 
-int vxoff_cpulist_to_mask(const char *list, char **ret)
+/* in (a list or a mask, as parse reads) into bits and out again as format writes it */
+static int convert(const char *in, char **ret, int (*parse)(const char *, uint64_t *, uint32_t),
+		   char *(*format)(const uint64_t *, uint32_t))
 {
 	uint64_t *bits;
 	int r;
 
-	if (!list || !ret)
+	if (!in || !ret)
 		return -EINVAL;
 	bits = bits_new();
 	if (!bits)
 		return -ENOMEM;
-	r = vxoff__cpuset_parse(list, bits, VXOFF__CPU_LIMIT, NULL);
+	r = parse(in, bits, VXOFF__CPU_LIMIT);
 	if (r == 0) {
-		*ret = vxoff__mask_format(bits, VXOFF__CPU_LIMIT);
+		*ret = format(bits, VXOFF__CPU_LIMIT);
 		r = *ret ? 0 : -ENOMEM;
 	}
 	free(bits);
 	return r;
+}
+
+int vxoff_cpulist_to_mask(const char *list, char **ret)
+{
+	return convert(list, ret, vxoff__cpulist_parse, vxoff__mask_format);
 }
 
 int vxoff_mask_to_cpulist(const char *mask, char **ret)
 {
-	uint64_t *bits;
-	int r;
-
-	if (!mask || !ret)
-		return -EINVAL;
-	bits = bits_new();
-	if (!bits)
-		return -ENOMEM;
-	r = vxoff__mask_parse(mask, bits, VXOFF__CPU_LIMIT);
-	if (r == 0) {
-		*ret = vxoff__cpuset_format(bits, VXOFF__CPU_LIMIT);
-		r = *ret ? 0 : -ENOMEM;
-	}
-	free(bits);
-	return r;
+	return convert(mask, ret, vxoff__mask_parse, vxoff__cpulist_format);
 }
 
 int vxoff_cpulist_normalize(const char *list, char **ret)
 {
-	uint64_t *bits;
-	int r;
-
-	if (!list || !ret)
-		return -EINVAL;
-	bits = bits_new();
-	if (!bits)
-		return -ENOMEM;
-	r = vxoff__cpuset_parse(list, bits, VXOFF__CPU_LIMIT, NULL);
-	if (r == 0) {
-		*ret = vxoff__cpuset_format(bits, VXOFF__CPU_LIMIT);
-		r = *ret ? 0 : -ENOMEM;
-	}
-	free(bits);
-	return r;
+	return convert(list, ret, vxoff__cpulist_parse, vxoff__cpulist_format);
 }
 
 /* ---- topology ---- */
@@ -325,7 +202,7 @@ static int read_set(struct vxoff_ctx *ctx, const char *rel, uint64_t *bits, bool
 		return -ENOMEM;
 	r = read_text(ctx, rel, buf, VXOFF__CPU_LIMIT, need);
 	if (r == 0) {
-		r = vxoff__cpuset_parse(buf, bits, VXOFF__CPU_LIMIT, NULL);
+		r = vxoff__cpulist_parse(buf, bits, VXOFF__CPU_LIMIT);
 		if (r < 0)
 			r = vxoff__err(ctx, -EPROTO, VXOFF_REASON_MALFORMED,
 				       "%s/%s: not a CPU list: '%.64s'", vxoff__ctx_sysfs_root(ctx),
@@ -385,7 +262,7 @@ static int read_nodes(struct vxoff_ctx *ctx, struct vxoff_topology *t, uint64_t 
 			memset(v + cap, 0, (t->nnodes - cap) * sizeof(*v));
 		}
 		free(t->node_cpus[id]);
-		t->node_cpus[id] = vxoff__cpuset_format(bits, VXOFF__CPU_LIMIT);
+		t->node_cpus[id] = vxoff__cpulist_format(bits, VXOFF__CPU_LIMIT);
 		if (!t->node_cpus[id]) {
 			r = -ENOMEM;
 			break;
@@ -446,7 +323,7 @@ static int topo_read(struct vxoff_ctx *ctx, struct vxoff_topology **ret, bool fu
 		if (r < 0 && r != -ENOENT)
 			goto fail;
 	}
-	t->online = vxoff__cpuset_format(online, VXOFF__CPU_LIMIT);
+	t->online = vxoff__cpulist_format(online, VXOFF__CPU_LIMIT);
 	if (!t->online) {
 		r = -ENOMEM;
 		goto fail;
@@ -546,7 +423,7 @@ int vxoff__cpus_check(struct vxoff_ctx *ctx, const struct vxoff_topology *topo, 
 
 	if (!bits)
 		return -ENOMEM;
-	r = vxoff__cpuset_parse(list, bits, VXOFF__CPU_LIMIT, &bad);
+	r = vxoff__cpulist_parse_ex(list, bits, VXOFF__CPU_LIMIT, &bad);
 	if (r == -ERANGE) {
 		r = vxoff__err(ctx, -EINVAL, VXOFF_REASON_ARG,
 			       "%s: CPU %u in '%s' is out of range (CPUs 0-%u here)", what, bad,

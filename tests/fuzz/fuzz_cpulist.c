@@ -17,7 +17,8 @@
 
 #include "fuzz.h"
 
-/* ---- reference: "0-3,8,10-20:2", whitespace around numbers and commas as the library ---- */
+/* ---- reference: "0-3,8,10-20:2,0-15:2/4", whitespace around numbers and commas as the
+ * library ---- */
 
 static bool ref_num(const char **p, unsigned long *v)
 {
@@ -43,7 +44,7 @@ static bool ref_cpulist(const char *p, uint64_t *bits, uint32_t nbits)
 	while (isspace((unsigned char)*p))
 		p++;
 	while (*p) {
-		unsigned long a, b, s = 1, c;
+		unsigned long a, b, s = 1, used = 1, c;
 
 		if (!ref_num(&p, &a))
 			return false;
@@ -56,12 +57,19 @@ static bool ref_cpulist(const char *p, uint64_t *bits, uint32_t nbits)
 				p++;
 				if (!ref_num(&p, &s) || s == 0)
 					return false;
+				if (*p == '/') { /* bitmap_parselist: the first s of every s2 */
+					used = s;
+					p++;
+					if (!ref_num(&p, &s) || s < used)
+						return false;
+				}
 			}
 		}
 		if (b < a || b >= nbits)
 			return false;
-		for (c = a;; c += s) { /* every a + k*s <= b, without wrapping */
-			bits[c / 64] |= 1ull << (c % 64);
+		for (c = a;; c += s) { /* every a + k*s <= b, without wrapping, and used from it */
+			for (unsigned long u = 0; u < used && c + u <= b; u++)
+				bits[(c + u) / 64] |= 1ull << ((c + u) % 64);
 			if (b - c < s)
 				break;
 		}
