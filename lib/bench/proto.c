@@ -226,6 +226,108 @@ int vxoff__bench_hello_decode(const uint8_t in[VXOFF__BENCH_HELLO_LEN], uint16_t
 	return 0;
 }
 
+/* ---- a policy per attribute space: what the decoder accepts, and the plain numbers ---- */
+
+enum kind {
+	K_NONE = 0,	/* unknown type */
+	K_U32,
+	K_U64,		/* a double travels as its IEEE 754 bits */
+	K_STR,		/* NUL-terminated, strlen < max */
+	K_BIN,		/* exactly max bytes */
+	K_NEST,		/* repeated; the caller walks it */
+};
+
+struct pol {
+	uint8_t kind;
+	uint8_t required;
+	uint16_t max;
+	const char *name;
+	uint16_t at;	/* a number stored as it travels: 1 + its offset in the struct; 0 = none */
+};
+
+/* The name and place of a plain number of a nest: the member's name is the attribute's. */
+#define PLAIN(what, type, m) what " " #m, (uint16_t)(offsetof(type, m) + 1)
+#define ST(m) PLAIN("stream", struct vxoff__stream_fig, m)
+#define IV(m) PLAIN("interval", struct vxoff__interval_fig, m)
+#define CT(m) PLAIN("cpu", struct vxoff__cpu_ticks, m)
+#define PA(m) #m, (uint16_t)(offsetof(struct vxoff__bench_params, m) + 1)
+
+/* the PARAMS attributes, which PARAMS_OK repeats with the values the server took */
+#define PARAMS_POL                                                                                 \
+	[A_P_FLAGS] = { K_U32, 1, 0, "flags" }, /* masked on the way out: by hand */               \
+	[A_P_STREAMS] = { K_U32, 1, 0, PA(streams) },                                              \
+	[A_P_DURATION_MS] = { K_U32, 1, 0, PA(duration_ms) },                                      \
+	[A_P_OMIT_MS] = { K_U32, 1, 0, PA(omit_ms) },                                              \
+	[A_P_INTERVAL_MS] = { K_U32, 1, 0, PA(interval_ms) },                                      \
+	[A_P_LEN] = { K_U32, 1, 0, PA(len) },                                                      \
+	[A_P_RATE_BPS] = { K_U64, 0, 0, PA(rate_bps) },                                            \
+	[A_P_SNDBUF] = { K_U32, 0, 0, PA(sndbuf) },                                                \
+	[A_P_RCVBUF] = { K_U32, 0, 0, PA(rcvbuf) },                                                \
+	[A_P_CONGESTION] = { K_STR, 0, 16, "congestion" },                                         \
+	[A_P_SERVER_CPUS] = { K_STR, 0, 256, "server_cpus" }
+
+static const struct pol params_pol[A_P_MAX + 1] = { PARAMS_POL };
+
+static const struct pol accept_pol[A_P_MAX + 1] = {
+	PARAMS_POL,
+	[A_P_COOKIE] = { K_BIN, 1, VXOFF__BENCH_COOKIE_LEN, "cookie" },
+	[A_P_DATA_PORT] = { K_U32, 1, 0, "data_port" },
+	[A_P_SERVER_NCPUS] = { K_U32, 1, 0, "server_ncpus" },
+	[A_P_SERVER_CONGESTION] = { K_STR, 0, 16, "server_congestion" },
+};
+
+static const struct pol stream_pol[A_ST_MAX + 1] = {
+	[A_ST_ID] = { K_U32, 1, 0, ST(id) },
+	[A_ST_CPU] = { K_U32, 0, 0, ST(cpu) }, /* -1 as a u32; absent = -1 (decode_stream) */
+	[A_ST_BYTES_SENT] = { K_U64, 1, 0, ST(bytes_sent) },
+	[A_ST_BYTES_RECEIVED] = { K_U64, 1, 0, ST(bytes_received) },
+	[A_ST_TOTAL_SENT] = { K_U64, 1, 0, ST(total_sent) },
+	[A_ST_TOTAL_RECEIVED] = { K_U64, 1, 0, ST(total_received) },
+	[A_ST_TCP_INFO_VALID] = { K_U32, 0, 0, ST(tcp_info_valid) },
+	[A_ST_RTT_US] = { K_U32, 0, 0, ST(rtt_us) },
+	[A_ST_RTTVAR_US] = { K_U32, 0, 0, ST(rttvar_us) },
+	[A_ST_MIN_RTT_US] = { K_U32, 0, 0, ST(min_rtt_us) },
+	[A_ST_SND_CWND] = { K_U32, 0, 0, ST(snd_cwnd) },
+	[A_ST_SND_MSS] = { K_U32, 0, 0, ST(snd_mss) },
+	[A_ST_REORDERING] = { K_U32, 0, 0, ST(reordering) },
+	[A_ST_REORD_SEEN] = { K_U32, 0, 0, ST(reord_seen) },
+	[A_ST_RETRANSMITS] = { K_U64, 0, 0, ST(retransmits) },
+	[A_ST_BYTES_RETRANS] = { K_U64, 0, 0, ST(bytes_retrans) },
+	[A_ST_DELIVERY_RATE_BPS] = { K_U64, 0, 0, ST(delivery_rate_bps) },
+	[A_ST_PACING_RATE_BPS] = { K_U64, 0, 0, ST(pacing_rate_bps) },
+	[A_ST_BUSY_TIME_US] = { K_U64, 0, 0, ST(busy_time_us) },
+	[A_ST_RWND_LIMITED_US] = { K_U64, 0, 0, ST(rwnd_limited_us) },
+	[A_ST_SNDBUF_LIMITED_US] = { K_U64, 0, 0, ST(sndbuf_limited_us) },
+	[A_ST_UDP_PACKETS] = { K_U64, 0, 0, ST(udp_packets) },
+	[A_ST_UDP_LOST] = { K_U64, 0, 0, ST(udp_lost) },
+	[A_ST_UDP_OUT_OF_ORDER] = { K_U64, 0, 0, ST(udp_out_of_order) },
+	[A_ST_UDP_DUPLICATES] = { K_U64, 0, 0, ST(udp_duplicates) },
+	[A_ST_UDP_JITTER_MS] = { K_U64, 0, 0, ST(udp_jitter_ms) },
+};
+
+static const struct pol interval_pol[A_IV_MAX + 1] = {
+	[A_IV_START_NS] = { K_U64, 1, 0, IV(start_ns) },
+	[A_IV_END_NS] = { K_U64, 1, 0, IV(end_ns) },
+	[A_IV_BYTES] = { K_U64, 1, 0, IV(bytes) },
+	[A_IV_RETRANSMITS] = { K_U64, 0, 0, IV(retransmits) },
+	[A_IV_RTT_US] = { K_U32, 0, 0, IV(rtt_us) },
+	[A_IV_SND_CWND] = { K_U32, 0, 0, IV(snd_cwnd) },
+	[A_IV_BUSY_CPUS] = { K_U64, 0, 0, IV(busy_cpus) },
+};
+
+/* the ticks of struct vxoff__cpu_ticks; the id lives in another array */
+static const struct pol cpu_pol[A_C_MAX + 1] = {
+	[A_C_ID] = { K_U32, 1, 0, "cpu id" },
+	[A_C_USER] = { K_U64, 1, 0, CT(user) },
+	[A_C_NICE] = { K_U64, 1, 0, CT(nice) },
+	[A_C_SYSTEM] = { K_U64, 1, 0, CT(system) },
+	[A_C_IDLE] = { K_U64, 1, 0, CT(idle) },
+	[A_C_IOWAIT] = { K_U64, 1, 0, CT(iowait) },
+	[A_C_IRQ] = { K_U64, 1, 0, CT(irq) },
+	[A_C_SOFTIRQ] = { K_U64, 1, 0, CT(softirq) },
+	[A_C_STEAL] = { K_U64, 1, 0, CT(steal) },
+};
+
 /* ---- encoding: libmnl attributes after a scratch nlmsghdr, then moved behind the header ---- */
 
 struct enc {
@@ -258,12 +360,25 @@ static void put_u64(struct enc *e, uint16_t type, uint64_t v)
 		e->full = true;
 }
 
-static void put_f64(struct enc *e, uint16_t type, double v)
+/* Every plain number of obj that pol places, in type order. */
+static void put_plain(struct enc *e, const struct pol *pol, uint16_t maxtype, const void *obj)
 {
-	uint64_t bits;
+	for (uint16_t t = 1; t <= maxtype; t++) {
+		const uint8_t *p;
+		uint32_t v32;
+		uint64_t v64;
 
-	memcpy(&bits, &v, sizeof(bits));
-	put_u64(e, type, bits);
+		if (!pol[t].at)
+			continue;
+		p = (const uint8_t *)obj + pol[t].at - 1;
+		if (pol[t].kind == K_U32) {
+			memcpy(&v32, p, sizeof(v32));
+			put_u32(e, t, v32);
+		} else {
+			memcpy(&v64, p, sizeof(v64));
+			put_u64(e, t, v64);
+		}
+	}
 }
 
 static void put_str(struct enc *e, uint16_t type, const char *s)
@@ -335,14 +450,7 @@ static uint8_t *enc_finish(struct enc *e, uint16_t type, size_t max_payload, siz
 static void put_params(struct enc *e, const struct vxoff__bench_params *p)
 {
 	put_u32(e, A_P_FLAGS, p->flags & WIRE_FLAGS);
-	put_u32(e, A_P_STREAMS, p->streams);
-	put_u32(e, A_P_DURATION_MS, p->duration_ms);
-	put_u32(e, A_P_OMIT_MS, p->omit_ms);
-	put_u32(e, A_P_INTERVAL_MS, p->interval_ms);
-	put_u32(e, A_P_LEN, p->len);
-	put_u64(e, A_P_RATE_BPS, p->rate_bps);
-	put_u32(e, A_P_SNDBUF, p->sndbuf);
-	put_u32(e, A_P_RCVBUF, p->rcvbuf);
+	put_plain(e, params_pol, A_P_MAX, p);
 	put_arr(e, A_P_CONGESTION, p->congestion, sizeof(p->congestion));
 	put_arr(e, A_P_SERVER_CPUS, p->server_cpus, sizeof(p->server_cpus));
 }
@@ -451,45 +559,14 @@ uint8_t *vxoff__bench_encode_results(const struct vxoff__end_fig *f, size_t *len
 		const struct vxoff__stream_fig *s = &f->streams[i];
 		struct nlattr *n = nest_start(&e, A_R_STREAM);
 
-		put_u32(&e, A_ST_ID, s->id);
-		put_u32(&e, A_ST_CPU, (uint32_t)s->cpu);
-		put_u64(&e, A_ST_BYTES_SENT, s->bytes_sent);
-		put_u64(&e, A_ST_BYTES_RECEIVED, s->bytes_received);
-		put_u64(&e, A_ST_TOTAL_SENT, s->total_sent);
-		put_u64(&e, A_ST_TOTAL_RECEIVED, s->total_received);
-		put_u32(&e, A_ST_TCP_INFO_VALID, s->tcp_info_valid ? 1 : 0);
-		put_u32(&e, A_ST_RTT_US, s->rtt_us);
-		put_u32(&e, A_ST_RTTVAR_US, s->rttvar_us);
-		put_u32(&e, A_ST_MIN_RTT_US, s->min_rtt_us);
-		put_u32(&e, A_ST_SND_CWND, s->snd_cwnd);
-		put_u32(&e, A_ST_SND_MSS, s->snd_mss);
-		put_u32(&e, A_ST_REORDERING, s->reordering);
-		put_u32(&e, A_ST_REORD_SEEN, s->reord_seen);
-		put_u64(&e, A_ST_RETRANSMITS, s->retransmits);
-		put_u64(&e, A_ST_BYTES_RETRANS, s->bytes_retrans);
-		put_u64(&e, A_ST_DELIVERY_RATE_BPS, s->delivery_rate_bps);
-		put_u64(&e, A_ST_PACING_RATE_BPS, s->pacing_rate_bps);
-		put_u64(&e, A_ST_BUSY_TIME_US, s->busy_time_us);
-		put_u64(&e, A_ST_RWND_LIMITED_US, s->rwnd_limited_us);
-		put_u64(&e, A_ST_SNDBUF_LIMITED_US, s->sndbuf_limited_us);
-		put_u64(&e, A_ST_UDP_PACKETS, s->udp_packets);
-		put_u64(&e, A_ST_UDP_LOST, s->udp_lost);
-		put_u64(&e, A_ST_UDP_OUT_OF_ORDER, s->udp_out_of_order);
-		put_u64(&e, A_ST_UDP_DUPLICATES, s->udp_duplicates);
-		put_f64(&e, A_ST_UDP_JITTER_MS, s->udp_jitter_ms);
+		put_plain(&e, stream_pol, A_ST_MAX, s);
 		nest_end(&e, n);
 	}
 	for (uint64_t i = 0; i < niv && !e.full; i++) {
 		const struct vxoff__interval_fig *v = &f->intervals[i];
 		struct nlattr *n = nest_start(&e, A_R_INTERVAL);
 
-		put_u64(&e, A_IV_START_NS, v->start_ns);
-		put_u64(&e, A_IV_END_NS, v->end_ns);
-		put_u64(&e, A_IV_BYTES, v->bytes);
-		put_u64(&e, A_IV_RETRANSMITS, v->retransmits);
-		put_u32(&e, A_IV_RTT_US, v->rtt_us);
-		put_u32(&e, A_IV_SND_CWND, v->snd_cwnd);
-		put_f64(&e, A_IV_BUSY_CPUS, v->busy_cpus);
+		put_plain(&e, interval_pol, A_IV_MAX, v);
 		nest_end(&e, n);
 	}
 	for (uint32_t i = 0; i < f->cpu.ncpus && !e.full; i++) {
@@ -497,36 +574,13 @@ uint8_t *vxoff__bench_encode_results(const struct vxoff__end_fig *f, size_t *len
 		struct nlattr *n = nest_start(&e, A_R_CPU);
 
 		put_u32(&e, A_C_ID, f->cpu.ids[i]);
-		put_u64(&e, A_C_USER, t->user);
-		put_u64(&e, A_C_NICE, t->nice);
-		put_u64(&e, A_C_SYSTEM, t->system);
-		put_u64(&e, A_C_IDLE, t->idle);
-		put_u64(&e, A_C_IOWAIT, t->iowait);
-		put_u64(&e, A_C_IRQ, t->irq);
-		put_u64(&e, A_C_SOFTIRQ, t->softirq);
-		put_u64(&e, A_C_STEAL, t->steal);
+		put_plain(&e, cpu_pol, A_C_MAX, t);
 		nest_end(&e, n);
 	}
 	return enc_finish(&e, VXOFF__BENCH_MSG_RESULTS, VXOFF__BENCH_MAX_RESULTS, len);
 }
 
-/* ---- decoding: a policy per attribute space ---- */
-
-enum kind {
-	K_NONE = 0,	/* unknown type */
-	K_U32,
-	K_U64,
-	K_STR,		/* NUL-terminated, strlen < max */
-	K_BIN,		/* exactly max bytes */
-	K_NEST,		/* repeated; the caller walks it */
-};
-
-struct pol {
-	uint8_t kind;
-	uint8_t required;
-	uint16_t max;
-	const char *name;
-};
+/* ---- decoding ---- */
 
 /*
  * Check every attribute of [start, start+len) against pol[1..maxtype]: a known type, the exact
@@ -626,13 +680,26 @@ static uint64_t get_u64(const struct nlattr *a, uint64_t dflt)
 	return v;
 }
 
-static double get_f64(const struct nlattr *a)
+/* Every plain number that pol places into obj, 0 when absent. */
+static void get_plain(const struct nlattr **tb, const struct pol *pol, uint16_t maxtype,
+		      void *obj)
 {
-	uint64_t bits = get_u64(a, 0);
-	double v;
+	for (uint16_t t = 1; t <= maxtype; t++) {
+		uint8_t *p;
+		uint32_t v32;
+		uint64_t v64;
 
-	memcpy(&v, &bits, sizeof(v));
-	return v;
+		if (!pol[t].at)
+			continue;
+		p = (uint8_t *)obj + pol[t].at - 1;
+		if (pol[t].kind == K_U32) {
+			v32 = get_u32(tb[t], 0);
+			memcpy(p, &v32, sizeof(v32));
+		} else {
+			v64 = get_u64(tb[t], 0);
+			memcpy(p, &v64, sizeof(v64));
+		}
+	}
 }
 
 static void get_str(const struct nlattr *a, char *dst, size_t cap)
@@ -643,38 +710,6 @@ static void get_str(const struct nlattr *a, char *dst, size_t cap)
 	}
 	snprintf(dst, cap, "%s", (const char *)mnl_attr_get_payload(a));
 }
-
-static const struct pol params_pol[A_P_MAX + 1] = {
-	[A_P_FLAGS] = { K_U32, 1, 0, "flags" },
-	[A_P_STREAMS] = { K_U32, 1, 0, "streams" },
-	[A_P_DURATION_MS] = { K_U32, 1, 0, "duration_ms" },
-	[A_P_OMIT_MS] = { K_U32, 1, 0, "omit_ms" },
-	[A_P_INTERVAL_MS] = { K_U32, 1, 0, "interval_ms" },
-	[A_P_LEN] = { K_U32, 1, 0, "len" },
-	[A_P_RATE_BPS] = { K_U64, 0, 0, "rate_bps" },
-	[A_P_SNDBUF] = { K_U32, 0, 0, "sndbuf" },
-	[A_P_RCVBUF] = { K_U32, 0, 0, "rcvbuf" },
-	[A_P_CONGESTION] = { K_STR, 0, 16, "congestion" },
-	[A_P_SERVER_CPUS] = { K_STR, 0, 256, "server_cpus" },
-};
-
-static const struct pol accept_pol[A_P_MAX + 1] = {
-	[A_P_FLAGS] = { K_U32, 1, 0, "flags" },
-	[A_P_STREAMS] = { K_U32, 1, 0, "streams" },
-	[A_P_DURATION_MS] = { K_U32, 1, 0, "duration_ms" },
-	[A_P_OMIT_MS] = { K_U32, 1, 0, "omit_ms" },
-	[A_P_INTERVAL_MS] = { K_U32, 1, 0, "interval_ms" },
-	[A_P_LEN] = { K_U32, 1, 0, "len" },
-	[A_P_RATE_BPS] = { K_U64, 0, 0, "rate_bps" },
-	[A_P_SNDBUF] = { K_U32, 0, 0, "sndbuf" },
-	[A_P_RCVBUF] = { K_U32, 0, 0, "rcvbuf" },
-	[A_P_CONGESTION] = { K_STR, 0, 16, "congestion" },
-	[A_P_SERVER_CPUS] = { K_STR, 0, 256, "server_cpus" },
-	[A_P_COOKIE] = { K_BIN, 1, VXOFF__BENCH_COOKIE_LEN, "cookie" },
-	[A_P_DATA_PORT] = { K_U32, 1, 0, "data_port" },
-	[A_P_SERVER_NCPUS] = { K_U32, 1, 0, "server_ncpus" },
-	[A_P_SERVER_CONGESTION] = { K_STR, 0, 16, "server_congestion" },
-};
 
 static bool cc_name_ok(const char *s)
 {
@@ -745,14 +780,7 @@ static void get_params(const struct nlattr **tb, struct vxoff__bench_params *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->flags = get_u32(tb[A_P_FLAGS], 0);
-	p->streams = get_u32(tb[A_P_STREAMS], 0);
-	p->duration_ms = get_u32(tb[A_P_DURATION_MS], 0);
-	p->omit_ms = get_u32(tb[A_P_OMIT_MS], 0);
-	p->interval_ms = get_u32(tb[A_P_INTERVAL_MS], 0);
-	p->len = get_u32(tb[A_P_LEN], 0);
-	p->rate_bps = get_u64(tb[A_P_RATE_BPS], 0);
-	p->sndbuf = get_u32(tb[A_P_SNDBUF], 0);
-	p->rcvbuf = get_u32(tb[A_P_RCVBUF], 0);
+	get_plain(tb, params_pol, A_P_MAX, p);
 	get_str(tb[A_P_CONGESTION], p->congestion, sizeof(p->congestion));
 	get_str(tb[A_P_SERVER_CPUS], p->server_cpus, sizeof(p->server_cpus));
 }
@@ -896,57 +924,6 @@ static const struct pol results_pol[A_R_MAX + 1] = {
 	[A_R_CPU] = { K_NEST, 0, 0, "cpu" },
 };
 
-static const struct pol stream_pol[A_ST_MAX + 1] = {
-	[A_ST_ID] = { K_U32, 1, 0, "stream id" },
-	[A_ST_CPU] = { K_U32, 0, 0, "stream cpu" },
-	[A_ST_BYTES_SENT] = { K_U64, 1, 0, "stream bytes_sent" },
-	[A_ST_BYTES_RECEIVED] = { K_U64, 1, 0, "stream bytes_received" },
-	[A_ST_TOTAL_SENT] = { K_U64, 1, 0, "stream total_sent" },
-	[A_ST_TOTAL_RECEIVED] = { K_U64, 1, 0, "stream total_received" },
-	[A_ST_TCP_INFO_VALID] = { K_U32, 0, 0, "stream tcp_info_valid" },
-	[A_ST_RTT_US] = { K_U32, 0, 0, "stream rtt_us" },
-	[A_ST_RTTVAR_US] = { K_U32, 0, 0, "stream rttvar_us" },
-	[A_ST_MIN_RTT_US] = { K_U32, 0, 0, "stream min_rtt_us" },
-	[A_ST_SND_CWND] = { K_U32, 0, 0, "stream snd_cwnd" },
-	[A_ST_SND_MSS] = { K_U32, 0, 0, "stream snd_mss" },
-	[A_ST_REORDERING] = { K_U32, 0, 0, "stream reordering" },
-	[A_ST_REORD_SEEN] = { K_U32, 0, 0, "stream reord_seen" },
-	[A_ST_RETRANSMITS] = { K_U64, 0, 0, "stream retransmits" },
-	[A_ST_BYTES_RETRANS] = { K_U64, 0, 0, "stream bytes_retrans" },
-	[A_ST_DELIVERY_RATE_BPS] = { K_U64, 0, 0, "stream delivery_rate_bps" },
-	[A_ST_PACING_RATE_BPS] = { K_U64, 0, 0, "stream pacing_rate_bps" },
-	[A_ST_BUSY_TIME_US] = { K_U64, 0, 0, "stream busy_time_us" },
-	[A_ST_RWND_LIMITED_US] = { K_U64, 0, 0, "stream rwnd_limited_us" },
-	[A_ST_SNDBUF_LIMITED_US] = { K_U64, 0, 0, "stream sndbuf_limited_us" },
-	[A_ST_UDP_PACKETS] = { K_U64, 0, 0, "stream udp_packets" },
-	[A_ST_UDP_LOST] = { K_U64, 0, 0, "stream udp_lost" },
-	[A_ST_UDP_OUT_OF_ORDER] = { K_U64, 0, 0, "stream udp_out_of_order" },
-	[A_ST_UDP_DUPLICATES] = { K_U64, 0, 0, "stream udp_duplicates" },
-	[A_ST_UDP_JITTER_MS] = { K_U64, 0, 0, "stream udp_jitter_ms" },
-};
-
-static const struct pol interval_pol[A_IV_MAX + 1] = {
-	[A_IV_START_NS] = { K_U64, 1, 0, "interval start_ns" },
-	[A_IV_END_NS] = { K_U64, 1, 0, "interval end_ns" },
-	[A_IV_BYTES] = { K_U64, 1, 0, "interval bytes" },
-	[A_IV_RETRANSMITS] = { K_U64, 0, 0, "interval retransmits" },
-	[A_IV_RTT_US] = { K_U32, 0, 0, "interval rtt_us" },
-	[A_IV_SND_CWND] = { K_U32, 0, 0, "interval snd_cwnd" },
-	[A_IV_BUSY_CPUS] = { K_U64, 0, 0, "interval busy_cpus" },
-};
-
-static const struct pol cpu_pol[A_C_MAX + 1] = {
-	[A_C_ID] = { K_U32, 1, 0, "cpu id" },
-	[A_C_USER] = { K_U64, 1, 0, "cpu user" },
-	[A_C_NICE] = { K_U64, 1, 0, "cpu nice" },
-	[A_C_SYSTEM] = { K_U64, 1, 0, "cpu system" },
-	[A_C_IDLE] = { K_U64, 1, 0, "cpu idle" },
-	[A_C_IOWAIT] = { K_U64, 1, 0, "cpu iowait" },
-	[A_C_IRQ] = { K_U64, 1, 0, "cpu irq" },
-	[A_C_SOFTIRQ] = { K_U64, 1, 0, "cpu softirq" },
-	[A_C_STEAL] = { K_U64, 1, 0, "cpu steal" },
-};
-
 static void end_fig_release(struct vxoff__end_fig *f)
 {
 	free(f->streams);
@@ -970,42 +947,18 @@ static int decode_stream(const struct nlattr *nest, struct vxoff__stream_fig *al
 			A_ST_MAX, tb, NULL, where, errbuf, errlen);
 	if (r < 0)
 		return r;
-	s->id = get_u32(tb[A_ST_ID], 0);
+	get_plain(tb, stream_pol, A_ST_MAX, s);
 	cpu = get_u32(tb[A_ST_CPU], UINT32_MAX);
 	if (cpu != UINT32_MAX && cpu >= VXOFF__BENCH_MAX_CPUS)
 		return fail(errbuf, errlen, -EINVAL, "%s: cpu %u out of range -1..%u", where, cpu,
 			    VXOFF__BENCH_MAX_CPUS - 1);
 	s->cpu = cpu == UINT32_MAX ? -1 : (int32_t)cpu;
-	s->bytes_sent = get_u64(tb[A_ST_BYTES_SENT], 0);
-	s->bytes_received = get_u64(tb[A_ST_BYTES_RECEIVED], 0);
-	s->total_sent = get_u64(tb[A_ST_TOTAL_SENT], 0);
-	s->total_received = get_u64(tb[A_ST_TOTAL_RECEIVED], 0);
 	if (s->bytes_sent > s->total_sent || s->bytes_received > s->total_received)
 		return fail(errbuf, errlen, -EINVAL,
 			    "%s: bytes inside the window exceed the test's total", where);
-	s->tcp_info_valid = get_u32(tb[A_ST_TCP_INFO_VALID], 0);
 	if (s->tcp_info_valid > 1)
 		return fail(errbuf, errlen, -EINVAL, "%s: tcp_info_valid %u is not 0 or 1", where,
 			    s->tcp_info_valid);
-	s->rtt_us = get_u32(tb[A_ST_RTT_US], 0);
-	s->rttvar_us = get_u32(tb[A_ST_RTTVAR_US], 0);
-	s->min_rtt_us = get_u32(tb[A_ST_MIN_RTT_US], 0);
-	s->snd_cwnd = get_u32(tb[A_ST_SND_CWND], 0);
-	s->snd_mss = get_u32(tb[A_ST_SND_MSS], 0);
-	s->reordering = get_u32(tb[A_ST_REORDERING], 0);
-	s->reord_seen = get_u32(tb[A_ST_REORD_SEEN], 0);
-	s->retransmits = get_u64(tb[A_ST_RETRANSMITS], 0);
-	s->bytes_retrans = get_u64(tb[A_ST_BYTES_RETRANS], 0);
-	s->delivery_rate_bps = get_u64(tb[A_ST_DELIVERY_RATE_BPS], 0);
-	s->pacing_rate_bps = get_u64(tb[A_ST_PACING_RATE_BPS], 0);
-	s->busy_time_us = get_u64(tb[A_ST_BUSY_TIME_US], 0);
-	s->rwnd_limited_us = get_u64(tb[A_ST_RWND_LIMITED_US], 0);
-	s->sndbuf_limited_us = get_u64(tb[A_ST_SNDBUF_LIMITED_US], 0);
-	s->udp_packets = get_u64(tb[A_ST_UDP_PACKETS], 0);
-	s->udp_lost = get_u64(tb[A_ST_UDP_LOST], 0);
-	s->udp_out_of_order = get_u64(tb[A_ST_UDP_OUT_OF_ORDER], 0);
-	s->udp_duplicates = get_u64(tb[A_ST_UDP_DUPLICATES], 0);
-	s->udp_jitter_ms = tb[A_ST_UDP_JITTER_MS] ? get_f64(tb[A_ST_UDP_JITTER_MS]) : 0.0;
 	if (!isfinite(s->udp_jitter_ms) || s->udp_jitter_ms < 0)
 		return fail(errbuf, errlen, -EINVAL, "%s: udp_jitter_ms not a finite value >= 0",
 			    where);
@@ -1027,15 +980,9 @@ static int decode_interval(const struct nlattr *nest, struct vxoff__interval_fig
 			A_IV_MAX, tb, NULL, where, errbuf, errlen);
 	if (r < 0)
 		return r;
-	v->start_ns = get_u64(tb[A_IV_START_NS], 0);
-	v->end_ns = get_u64(tb[A_IV_END_NS], 0);
+	get_plain(tb, interval_pol, A_IV_MAX, v);
 	if (v->end_ns < v->start_ns)
 		return fail(errbuf, errlen, -EINVAL, "%s: end_ns before start_ns", where);
-	v->bytes = get_u64(tb[A_IV_BYTES], 0);
-	v->retransmits = get_u64(tb[A_IV_RETRANSMITS], 0);
-	v->rtt_us = get_u32(tb[A_IV_RTT_US], 0);
-	v->snd_cwnd = get_u32(tb[A_IV_SND_CWND], 0);
-	v->busy_cpus = tb[A_IV_BUSY_CPUS] ? get_f64(tb[A_IV_BUSY_CPUS]) : 0.0;
 	if (!isfinite(v->busy_cpus) || v->busy_cpus < 0 || v->busy_cpus > VXOFF__BENCH_MAX_CPUS)
 		return fail(errbuf, errlen, -EINVAL, "%s: busy_cpus out of range 0..%u", where,
 			    VXOFF__BENCH_MAX_CPUS);
@@ -1062,14 +1009,7 @@ static int decode_cpu(const struct nlattr *nest, struct vxoff__cpu_window *w, ui
 	if (idx > 0 && w->ids[idx] <= w->ids[idx - 1])
 		return fail(errbuf, errlen, -EINVAL, "%s: id %u not above the previous %u", where,
 			    w->ids[idx], w->ids[idx - 1]);
-	t->user = get_u64(tb[A_C_USER], 0);
-	t->nice = get_u64(tb[A_C_NICE], 0);
-	t->system = get_u64(tb[A_C_SYSTEM], 0);
-	t->idle = get_u64(tb[A_C_IDLE], 0);
-	t->iowait = get_u64(tb[A_C_IOWAIT], 0);
-	t->irq = get_u64(tb[A_C_IRQ], 0);
-	t->softirq = get_u64(tb[A_C_SOFTIRQ], 0);
-	t->steal = get_u64(tb[A_C_STEAL], 0);
+	get_plain(tb, cpu_pol, A_C_MAX, t);
 	return 0;
 }
 
@@ -1319,8 +1259,9 @@ int vxoff__bench_read_frame_why(int fd, uint64_t deadline_ns, int stop_fd, uint1
 	if (cap < 0)
 		return fail(errbuf, errlen, -EPROTO, "frame of unknown type %u", t);
 	if (plen > (uint64_t)cap)
-		return fail(errbuf, errlen, -EPROTO, "frame of type %u: %u bytes, over the cap of %lld",
-			    t, plen, (long long)cap);
+		return fail(errbuf, errlen, -EPROTO,
+			    "frame of type %u: %u bytes, over the cap of %lld", t, plen,
+			    (long long)cap);
 	if (cap > 0 && plen == 0)
 		return fail(errbuf, errlen, -EPROTO, "frame of type %u without a payload", t);
 	*type = t;
