@@ -165,6 +165,28 @@ int nt_sh_quiet(const char *fmt, ...)
 	return st;
 }
 
+int nt_sh_feature(const char **skip, const char *why, const char *fmt, ...)
+{
+	static char msg[512];
+	struct nt_run r;
+	va_list ap;
+	char *cmd;
+	int st;
+
+	va_start(ap, fmt);
+	cmd = xvasprintf(fmt, ap);
+	va_end(ap);
+	st = spawn_sh(&r, cmd);
+	if (st != 0) {
+		snprintf(msg, sizeof(msg), "%s: %s", why, r.err);
+		msg[strcspn(msg, "\n")] = '\0';
+		*skip = msg;
+	}
+	nt_run_free(&r);
+	free(cmd);
+	return st;
+}
+
 static bool has_cap(const char *capeff_hex, unsigned bit)
 {
 	unsigned long long v = strtoull(capeff_hex, NULL, 16);
@@ -213,6 +235,23 @@ const char *nt_precondition(void)
 }
 
 /* Async-signal-safe removal: what `ip netns del` does (detach the bind mount, unlink). */
+const char *nt_cli_precondition(const char **cli)
+{
+	*cli = getenv("VXOFF_CLI");
+	if (!*cli || access(*cli, X_OK) != 0)
+		return "VXOFF_CLI does not name the vxoff binary (run through ctest)";
+	return nt_precondition();
+}
+
+int nt_exit_status(int failed, const char *skip)
+{
+	if (skip && !failed) {
+		printf("SKIPPED: %s\n", skip);
+		return 77;
+	}
+	return failed ? 1 : 0;
+}
+
 static void remove_owned(void)
 {
 	char path[sizeof(NETNS_DIR) + 1 + 64];

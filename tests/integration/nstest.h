@@ -29,10 +29,35 @@ void nt_run_free(struct nt_run *r);
 int nt_sh_quiet(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
+ * Run "/bin/sh -c CMD" that proves the kernel has a feature (a VXLAN device that can be
+ * created): 0 when it succeeds; else *skip gets "<why>: <the first line of its stderr>"
+ * (static storage) and the exit status is returned.
+ */
+int nt_sh_feature(const char **skip, const char *why, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
  * Why the integration tests cannot run here (not root, no CAP_NET_ADMIN/CAP_SYS_ADMIN, no ip
  * or ethtool binary), or NULL when they can. The string is static.
  */
 const char *nt_precondition(void);
+
+/* The same for a test of the vxoff command: first $VXOFF_CLI (set by ctest) must name the
+ * binary, which goes into *cli. */
+const char *nt_cli_precondition(const char **cli);
+
+/* In a cmocka test (cmocka.h included): skip it, printing why, when why is not NULL. */
+#define NT_SKIP_IF(why)                                                                            \
+	do {                                                                                       \
+		if (why) {                                                                         \
+			print_message("SKIP: %s\n", why);                                          \
+			skip();                                                                    \
+		}                                                                                  \
+	} while (0)
+
+/* The exit status of a group test's main(): 77 (ctest's SKIP_RETURN_CODE), printing
+ * "SKIPPED: <skip>", when the group skipped and nothing failed; else 1 if something failed. */
+int nt_exit_status(int failed, const char *skip);
 
 /*
  * Create the namespace "vxoff-t<pid>-<suffix>" into name[64] and register it for removal at

@@ -40,26 +40,10 @@ static struct {
 	unsigned ncpus;
 } g;
 
-#define SKIP_IF_NEEDED()                                                                           \
-	do {                                                                                       \
-		if (g.skip) {                                                                      \
-			print_message("SKIP: %s\n", g.skip);                                       \
-			skip();                                                                    \
-		}                                                                                  \
-	} while (0)
-
 static int group_setup(void **state)
 {
-	static char why[512];
-	struct nt_run r;
-
 	(void)state;
-	g.cli = getenv("VXOFF_CLI");
-	if (!g.cli || access(g.cli, X_OK) != 0) {
-		g.skip = "VXOFF_CLI does not name the vxoff binary (run through ctest)";
-		return 0;
-	}
-	g.skip = nt_precondition();
+	g.skip = nt_cli_precondition(&g.cli);
 	if (g.skip)
 		return 0;
 	g.ncpus = (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
@@ -79,18 +63,11 @@ static int group_setup(void **state)
 			"ip -n %s link set lo up",
 			g.ns, g.ns, g.ns))
 		return -1;
-	if (nt_sh(&r,
-		  "ip -n %s link add xa type vxlan id 42 local 198.18.0.1 remote 198.18.0.2 "
-		  "dstport 4789 dev va",
-		  g.nc) != 0) {
-		snprintf(why, sizeof(why), "no VXLAN support in this kernel (vxlan module?): %s",
-			 r.err);
-		why[strcspn(why, "\n")] = '\0';
-		nt_run_free(&r);
-		g.skip = why;
+	if (nt_sh_feature(&g.skip, "no VXLAN support in this kernel (vxlan module?)",
+			  "ip -n %s link add xa type vxlan id 42 local 198.18.0.1 remote "
+			  "198.18.0.2 dstport 4789 dev va",
+			  g.nc))
 		return 0;
-	}
-	nt_run_free(&r);
 	if (nt_sh_quiet("ip -n %s link add xb type vxlan id 42 local 198.18.0.2 remote "
 			"198.18.0.1 dstport 4789 dev vb",
 			g.ns) ||
@@ -221,7 +198,7 @@ static void client_json(void **state)
 	struct json_object *doc, *streams, *s0, *ti;
 
 	(void)state;
-	SKIP_IF_NEEDED();
+	NT_SKIP_IF(g.skip);
 	start_server("once", g.port, "--once");
 	nt_sh(&r, "%s bench client 198.18.0.2 -n %s -p %u -t 1 -j", g.cli, g.nc, g.port);
 	if (r.status != 0)
@@ -261,7 +238,7 @@ static void client_text(void **state)
 	struct nt_run r;
 
 	(void)state;
-	SKIP_IF_NEEDED();
+	NT_SKIP_IF(g.skip);
 	start_server("text", g.port + 1, "--once");
 	nt_sh(&r, "%s bench client 198.19.0.2 -n %s -p %u -t 1 -P 2", g.cli, g.nc, g.port + 1);
 	if (r.status != 0)
@@ -283,7 +260,7 @@ static void compare_json(void **state)
 	double b, c, ratio;
 
 	(void)state;
-	SKIP_IF_NEEDED();
+	NT_SKIP_IF(g.skip);
 	/* SERVER_NETNS given: vxoff runs both servers itself */
 	nt_sh(&r,
 	      "%s bench compare --plain 198.18.0.2,%s --vxlan 198.19.0.2,%s -n %s -r 5 -t 1 -j",
@@ -324,7 +301,7 @@ static void example(void **state)
 	struct nt_run r;
 
 	(void)state;
-	SKIP_IF_NEEDED();
+	NT_SKIP_IF(g.skip);
 	if (!ex || access(ex, X_OK) != 0) {
 		print_message("SKIP: VXOFF_EXAMPLE_BENCH does not name examples/bench\n");
 		skip();
@@ -360,7 +337,7 @@ static void bad_input(void **state)
 	char args[256];
 
 	(void)state;
-	SKIP_IF_NEEDED();
+	NT_SKIP_IF(g.skip);
 	refused("client 198.18.0.2 -P 129", "129");
 	refused("client 198.18.0.2 -b 10X", "10X");
 	refused("client 198.18.0.2 -t abc", "abc");
@@ -390,9 +367,5 @@ int main(void)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	failed = cmocka_run_group_tests_name("integration.bench_cli", tests, group_setup,
 					     group_teardown);
-	if (g.skip && !failed) {
-		printf("SKIPPED: %s\n", g.skip);
-		return 77;
-	}
-	return failed ? 1 : 0;
+	return nt_exit_status(failed, g.skip);
 }

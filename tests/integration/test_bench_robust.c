@@ -66,14 +66,6 @@ static struct {
 	uint32_t srv_fds_start; /* sockets the server holds when idle (its listener) */
 } g;
 
-#define SKIP_IF_NEEDED()                                                                           \
-	do {                                                                                       \
-		if (g.skip) {                                                                      \
-			print_message("SKIP: %s\n", g.skip);                                       \
-			skip();                                                                    \
-		}                                                                                  \
-	} while (0)
-
 static uint64_t now_ms(void)
 {
 	struct timespec ts;
@@ -472,7 +464,7 @@ static void test_malformed(void **state)
 	unsigned lines0;
 
 	(void)state;
-	SKIP_IF_NEEDED();
+	NT_SKIP_IF(g.skip);
 	before = stats();
 	lines0 = atomic_load(&g.log_lines);
 	for (unsigned i = 0; i < n; i++) {
@@ -538,7 +530,7 @@ static void test_stall(void **state)
 	int fd_hello, fd_params;
 
 	(void)state;
-	SKIP_IF_NEEDED();
+	NT_SKIP_IF(g.skip);
 	/* one stalls inside its hello, the other inside PARAMS; both keep the socket open */
 	fd_hello = raw_connect(AF_INET);
 	assert_int_equal(send(fd_hello, "VXOF\0", 5, MSG_NOSIGNAL), 5);
@@ -581,7 +573,7 @@ static void test_rapid_connects(void **state)
 	struct buf b = { .n = 0 };
 
 	(void)state;
-	SKIP_IF_NEEDED();
+	NT_SKIP_IF(g.skip);
 	hello(&b, "VXOF", 1);
 	rss0 = rss_kib();
 	assert_true(rss0 > 0);
@@ -695,7 +687,7 @@ static void test_disconnect_mid_test(void **state)
 	uint64_t t0 = now_ms();
 
 	(void)state;
-	SKIP_IF_NEEDED();
+	NT_SKIP_IF(g.skip);
 	for (unsigned i = 0; i < 80; i++) {
 		if (i % 2) {
 			raw_test_then_reset();
@@ -760,7 +752,7 @@ static void test_busy(void **state)
 	int r = 0;
 
 	(void)state;
-	SKIP_IF_NEEDED();
+	NT_SKIP_IF(g.skip);
 	assert_int_equal(pthread_create(&t, NULL, bg_test, &bg), 0);
 	/* wait until the first test runs (accepted, not yet done) */
 	for (uint64_t end = now_ms() + 3000; now_ms() < end;) {
@@ -810,7 +802,7 @@ static void test_client_errors_name_the_cause(void **state)
 	};
 
 	(void)state;
-	SKIP_IF_NEEDED();
+	NT_SKIP_IF(g.skip);
 	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		VXOFF_OPTS(vxoff_bench_opts, o, .streams = cases[i].streams,
 			   .duration_ms = cases[i].duration_ms, .interval_ms = 100,
@@ -915,7 +907,5 @@ int main(void)
 
 	alarm(120); /* nstest removes the namespace on SIGALRM */
 	r = cmocka_run_group_tests(tests, group_setup, group_teardown);
-	if (g.skip)
-		return 77;
-	return r;
+	return nt_exit_status(r, g.skip);
 }

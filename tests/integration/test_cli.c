@@ -45,26 +45,10 @@ static const char *const required_keys[] = {"ifname",	"ifindex",	"kind",	  "mtu"
 static const char *const item_keys[] = {"features", "channels",	    "rings",  "coalesce",
 					"rss",	    "tunnel_ports", "queues", "vxlan"};
 
-#define SKIP_IF_NEEDED()                                                                           \
-	do {                                                                                       \
-		if (g.skip) {                                                                      \
-			print_message("SKIP: %s\n", g.skip);                                       \
-			skip();                                                                    \
-		}                                                                                  \
-	} while (0)
-
 static int group_setup(void **state)
 {
-	static char why[512];
-	struct nt_run r;
-
 	(void)state;
-	g.cli = getenv("VXOFF_CLI");
-	if (!g.cli || access(g.cli, X_OK) != 0) {
-		g.skip = "VXOFF_CLI does not name the vxoff binary (run through ctest)";
-		return 0;
-	}
-	g.skip = nt_precondition();
+	g.skip = nt_cli_precondition(&g.cli);
 	if (g.skip)
 		return 0;
 	if (nt_ns_create("cli", g.ns) < 0) {
@@ -73,18 +57,11 @@ static int group_setup(void **state)
 	}
 	if (nt_sh_quiet("ip -n %s link add veth0 type veth peer name veth1", g.ns))
 		return -1;
-	if (nt_sh(&r,
-		  "ip -n %s link add vx0 type vxlan id 42 dstport 4789 dev veth0 "
-		  "remote 198.18.0.2",
-		  g.ns) != 0) {
-		snprintf(why, sizeof(why), "no VXLAN support in this kernel (vxlan module?): %s",
-			 r.err);
-		why[strcspn(why, "\n")] = '\0';
-		nt_run_free(&r);
-		g.skip = why;
+	if (nt_sh_feature(&g.skip, "no VXLAN support in this kernel (vxlan module?)",
+			  "ip -n %s link add vx0 type vxlan id 42 dstport 4789 dev veth0 "
+			  "remote 198.18.0.2",
+			  g.ns))
 		return 0;
-	}
-	nt_run_free(&r);
 	if (nt_sh_quiet("ip -n %s tuntap add mode tap name tap0", g.ns) ||
 	    nt_sh_quiet("ip -n %s link add ifb0 type ifb", g.ns) ||
 	    nt_sh_quiet("ip -n %s link set veth0 up", g.ns) ||
@@ -102,11 +79,7 @@ static int group_teardown(void **state)
 	json_object_put(g.ip);
 	g.ip = NULL;
 	if (g.ns[0]) {
-		rc = nt_ns_delete(g.ns);
-		if (nt_ns_listed(g.ns)) {
-			fprintf(stderr, "teardown: %s still listed by ip netns list\n", g.ns);
-			rc = -1;
-		}
+		rc = nt_ns_delete(g.ns); /* -1 while ip netns list still lists it */
 		g.ns[0] = '\0';
 	}
 	return rc;
@@ -145,7 +118,7 @@ static void test_cli_json_all(void **state)
 	unsigned bad = 0;
 
 	(void)state;
-	SKIP_IF_NEEDED();
+	NT_SKIP_IF(g.skip);
 	doc = run_json("", &r);
 	devs = devices_of(doc);
 	n = json_object_array_length(devs);
@@ -262,7 +235,7 @@ static void test_cli_json_one(void **state)
 	unsigned a = 0;
 
 	(void)state;
-	SKIP_IF_NEEDED();
+	NT_SKIP_IF(g.skip);
 	doc = run_json("vx0", &r);
 	devs = devices_of(doc);
 	assert_int_equal(json_object_array_length(devs), 1);
@@ -280,7 +253,7 @@ static void test_cli_text(void **state)
 	size_t n;
 
 	(void)state;
-	SKIP_IF_NEEDED();
+	NT_SKIP_IF(g.skip);
 	n = json_object_array_length(g.ip);
 	nt_sh(&r, "%s probe -n %s", g.cli, g.ns);
 	if (r.status != 0)
@@ -299,7 +272,7 @@ static void test_cli_unknown_device(void **state)
 	struct nt_run r;
 
 	(void)state;
-	SKIP_IF_NEEDED();
+	NT_SKIP_IF(g.skip);
 	nt_sh(&r, "%s probe -n %s nosuchdev", g.cli, g.ns);
 	print_message("exit %d, stderr: %s", r.status, r.err);
 	assert_int_equal(r.status, 1);
@@ -317,7 +290,7 @@ static void test_cli_missing_netns(void **state)
 	char name[64];
 
 	(void)state;
-	SKIP_IF_NEEDED();
+	NT_SKIP_IF(g.skip);
 	snprintf(name, sizeof(name), "vxoff-t%d-absent", (int)getpid());
 	assert_false(nt_ns_listed(name));
 	nt_sh(&r, "%s probe -n %s -j", g.cli, name);
@@ -334,7 +307,7 @@ static void test_cli_tunnel(void **state)
 	struct nt_run r;
 
 	(void)state;
-	SKIP_IF_NEEDED();
+	NT_SKIP_IF(g.skip);
 	nt_sh(&r,
 	      "%s tunnel -n %s add vxc id 4242 dstport 4789 dev veth0 remote 198.18.0.2 "
 	      "srcport 5000 6000 ttl 64 nolearning addr 198.19.0.1/24 up",
@@ -421,9 +394,5 @@ int main(void)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	failed = cmocka_run_group_tests_name("integration.cli", tests, group_setup, group_teardown);
-	if (g.skip && !failed) {
-		printf("SKIPPED: %s\n", g.skip);
-		return 77;
-	}
-	return failed ? 1 : 0;
+	return nt_exit_status(failed, g.skip);
 }

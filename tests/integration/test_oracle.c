@@ -57,14 +57,6 @@ static struct {
 static const char *const created[] = {"veth0", "veth1", "vx0",	"vx1", "vx6",
 				      "br0",   "mv0",	"ifb0", "tap0"};
 
-#define SKIP_IF_NEEDED()                                                                           \
-	do {                                                                                       \
-		if (g.skip) {                                                                      \
-			print_message("SKIP: %s\n", g.skip);                                       \
-			skip();                                                                    \
-		}                                                                                  \
-	} while (0)
-
 /* ------------------------------------------------------------------------------------------
  * Mismatch log: every disagreement is collected, then the test fails once, listing all.
  */
@@ -127,19 +119,6 @@ static void mismatch_assert_none(const char *what)
 /* ------------------------------------------------------------------------------------------
  * Namespace setup.
  */
-static int run_setup(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int run_setup(const char *fmt, ...)
-{
-	char cmd[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return nt_sh_quiet("%s", cmd);
-}
-
 /* Wait until no device's operstate/flags change for 1.5 s: linkwatch applies carrier changes
  * asynchronously, rate-limited to one batch a second. At most ~10 s. */
 static void settle(void)
@@ -168,9 +147,6 @@ static void settle(void)
 
 static int group_setup(void **state)
 {
-	static char why[512];
-	struct nt_run r;
-
 	(void)state;
 	g.skip = nt_precondition();
 	if (g.skip)
@@ -179,37 +155,30 @@ static int group_setup(void **state)
 		g.skip = "could not create a network namespace (ip netns add failed)";
 		return 0;
 	}
-	if (run_setup("ip -n %s link add veth0 type veth peer name veth1", g.ns))
+	if (nt_sh_quiet("ip -n %s link add veth0 type veth peer name veth1", g.ns))
 		return -1;
 	/* the vxlan module decides between running and skipping */
-	if (nt_sh(&r,
-		  "ip -n %s link add vx0 type vxlan id 42 dstport 4789 dev veth0 "
-		  "remote 198.18.0.2",
-		  g.ns) != 0) {
-		snprintf(why, sizeof(why), "no VXLAN support in this kernel (vxlan module?): %s",
-			 r.err);
-		why[strcspn(why, "\n")] = '\0';
-		nt_run_free(&r);
-		g.skip = why;
+	if (nt_sh_feature(&g.skip, "no VXLAN support in this kernel (vxlan module?)",
+			  "ip -n %s link add vx0 type vxlan id 42 dstport 4789 dev veth0 "
+			  "remote 198.18.0.2",
+			  g.ns))
 		return 0;
-	}
-	nt_run_free(&r);
-	if (run_setup("ip -n %s link add vx1 type vxlan id 43 dstport 4789 remote 198.18.0.3",
-		      g.ns) ||
-	    run_setup("ip -n %s link add vx6 type vxlan id 44 dstport 8472 remote 2001:db8::2",
-		      g.ns) ||
-	    run_setup("ip -n %s link add br0 type bridge", g.ns) ||
-	    run_setup("ip -n %s link set veth1 master br0", g.ns) ||
-	    run_setup("ip -n %s link add mv0 link veth0 type macvlan mode bridge", g.ns) ||
-	    run_setup("ip -n %s link add ifb0 type ifb", g.ns) ||
-	    run_setup("ip -n %s tuntap add mode tap name tap0", g.ns) ||
-	    run_setup("ip netns exec %s ethtool -K veth1 gro on", g.ns) ||
-	    run_setup("ip -n %s addr add 198.18.0.1/24 dev veth0", g.ns) ||
-	    run_setup("ip -n %s -6 addr add 2001:db8::1/64 dev veth0 nodad", g.ns))
+	if (nt_sh_quiet("ip -n %s link add vx1 type vxlan id 43 dstport 4789 remote 198.18.0.3",
+			g.ns) ||
+	    nt_sh_quiet("ip -n %s link add vx6 type vxlan id 44 dstport 8472 remote 2001:db8::2",
+			g.ns) ||
+	    nt_sh_quiet("ip -n %s link add br0 type bridge", g.ns) ||
+	    nt_sh_quiet("ip -n %s link set veth1 master br0", g.ns) ||
+	    nt_sh_quiet("ip -n %s link add mv0 link veth0 type macvlan mode bridge", g.ns) ||
+	    nt_sh_quiet("ip -n %s link add ifb0 type ifb", g.ns) ||
+	    nt_sh_quiet("ip -n %s tuntap add mode tap name tap0", g.ns) ||
+	    nt_sh_quiet("ip netns exec %s ethtool -K veth1 gro on", g.ns) ||
+	    nt_sh_quiet("ip -n %s addr add 198.18.0.1/24 dev veth0", g.ns) ||
+	    nt_sh_quiet("ip -n %s -6 addr add 2001:db8::1/64 dev veth0 nodad", g.ns))
 		return -1;
 	for (size_t i = 0; i < sizeof(created) / sizeof(created[0]); i++)
 		if (strcmp(created[i], "vx1") && strcmp(created[i], "vx6") &&
-		    run_setup("ip -n %s link set %s up", g.ns, created[i]))
+		    nt_sh_quiet("ip -n %s link set %s up", g.ns, created[i]))
 			return -1;
 	settle();
 	g.ip = nt_ip_links(g.ns);
@@ -245,11 +214,7 @@ static int group_teardown(void **state)
 	json_object_put(g.ip);
 	g.ip = NULL;
 	if (g.ns[0]) {
-		rc = nt_ns_delete(g.ns);
-		if (nt_ns_listed(g.ns)) {
-			fprintf(stderr, "teardown: %s still listed by ip netns list\n", g.ns);
-			rc = -1;
-		}
+		rc = nt_ns_delete(g.ns); /* -1 while ip netns list still lists it */
 		g.ns[0] = '\0';
 	}
 	return rc;
@@ -1132,7 +1097,7 @@ static void test_probe_all_matches_oracles(void **state)
 	int rc;
 
 	(void)state;
-	SKIP_IF_NEEDED();
+	NT_SKIP_IF(g.skip);
 	rc = vxoff_probe_all(g.ctx, NULL, &g.all);
 	if (rc < 0) {
 		VXOFF_OUT(vxoff_error, e);
@@ -1171,7 +1136,7 @@ static void test_probe_device_matches_oracles(void **state)
 	size_t nip;
 
 	(void)state;
-	SKIP_IF_NEEDED();
+	NT_SKIP_IF(g.skip);
 	nip = json_object_array_length(g.ip);
 	for (size_t i = 0; i < nip; i++) {
 		struct json_object *o = json_object_array_get_idx(g.ip, i);
@@ -1394,7 +1359,7 @@ static void test_json_matches_oracles(void **state)
 	unsigned nulls = 0;
 
 	(void)state;
-	SKIP_IF_NEEDED();
+	NT_SKIP_IF(g.skip);
 	if (!g.all)
 		assert_int_equal(vxoff_probe_all(g.ctx, NULL, &g.all), 0);
 	assert_int_equal(vxoff_devlist_json(g.all, 0, &doc), 0);
@@ -1537,7 +1502,7 @@ static void test_vxlan_verdict_judges_underlay(void **state)
 	int rc, on;
 
 	(void)state;
-	SKIP_IF_NEEDED();
+	NT_SKIP_IF(g.skip);
 	veth0 = nt_ip_ifindex(g.ip, "veth0");
 	assert_int_not_equal(veth0, 0);
 	rc = vxoff_probe_device(g.ctx, "vx0", 0, NULL, &vx);
@@ -1640,7 +1605,7 @@ static void test_netns_missing(void **state)
 	int rc;
 
 	(void)state;
-	SKIP_IF_NEEDED();
+	NT_SKIP_IF(g.skip);
 	snprintf(name, sizeof(name), "vxoff-t%d-absent", (int)getpid());
 	assert_false(nt_ns_listed(name));
 	{
@@ -1665,7 +1630,7 @@ static void test_unknown_interface(void **state)
 	int rc;
 
 	(void)state;
-	SKIP_IF_NEEDED();
+	NT_SKIP_IF(g.skip);
 	rc = vxoff_probe_device(g.ctx, "nosuchdev0", 0, NULL, &di);
 	assert_int_equal(rc, -ENODEV);
 	assert_ptr_equal(di, sentinel);
@@ -1794,7 +1759,7 @@ static void test_unprivileged(void **state)
 	ssize_t n;
 
 	(void)state;
-	SKIP_IF_NEEDED();
+	NT_SKIP_IF(g.skip);
 	assert_int_equal(pipe(p), 0);
 	fflush(NULL);
 	pid = fork();
@@ -1851,9 +1816,5 @@ int main(void)
 					     group_teardown);
 	eth_devs_free();
 	mismatch_reset();
-	if (g.skip && !failed) {
-		printf("SKIPPED: %s\n", g.skip);
-		return 77; /* ctest SKIP_RETURN_CODE */
-	}
-	return failed ? 1 : 0;
+	return nt_exit_status(failed, g.skip);
 }
