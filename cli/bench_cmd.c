@@ -282,15 +282,8 @@ static int cmd_server(int argc, char **argv, const char *netns)
 			       "  -v         log every step, not only one line per test\n",
 			       SYN_SERVER, VXOFF_BENCH_DEFAULT_PORT);
 			return cli_finish_output(CLI_EXIT_OK);
-		case ':':
-			return cli_usage_error(SYN_SERVER, "bench server: %s needs an argument",
-					       argv[optind - 1]);
-		default:
-			if (optopt)
-				return cli_usage_error(SYN_SERVER,
-						       "bench server: unknown option -%c", optopt);
-			return cli_usage_error(SYN_SERVER, "bench server: unknown option %s",
-					       argv[optind - 1]);
+		default: /* ':' an argument missing, '?' an unknown option */
+			return cli_getopt_error(SYN_SERVER, "bench server", c, argv);
 		}
 	}
 	if (optind < argc)
@@ -632,15 +625,8 @@ static int cmd_client(int argc, char **argv, const char *netns)
 			       "  -i SEC      interval report period, 0.1-60 (default 1)\n%s",
 			       SYN_CLIENT, VXOFF_BENCH_DEFAULT_PORT, TEST_HELP);
 			return cli_finish_output(CLI_EXIT_OK);
-		case ':':
-			return cli_usage_error(SYN_CLIENT, "bench client: %s needs an argument",
-					       argv[optind - 1]);
-		default:
-			if (optopt)
-				return cli_usage_error(SYN_CLIENT,
-						       "bench client: unknown option -%c", optopt);
-			return cli_usage_error(SYN_CLIENT, "bench client: unknown option %s",
-					       argv[optind - 1]);
+		default: /* ':' an argument missing, '?' an unknown option */
+			return cli_getopt_error(SYN_CLIENT, "bench client", c, argv);
 		}
 	}
 	if (optind >= argc)
@@ -883,15 +869,8 @@ static int cmd_compare(int argc, char **argv, const char *netns)
 			       "  --seed N    order of the first pair (default: random)\n%s",
 			       SYN_COMPARE, VXOFF_BENCH_DEFAULT_PORT, TEST_HELP);
 			return cli_finish_output(CLI_EXIT_OK);
-		case ':':
-			return cli_usage_error(SYN_COMPARE, "bench compare: %s needs an argument",
-					       argv[optind - 1]);
-		default:
-			if (optopt)
-				return cli_usage_error(SYN_COMPARE,
-						       "bench compare: unknown option -%c", optopt);
-			return cli_usage_error(SYN_COMPARE, "bench compare: unknown option %s",
-					       argv[optind - 1]);
+		default: /* ':' an argument missing, '?' an unknown option */
+			return cli_getopt_error(SYN_COMPARE, "bench compare", c, argv);
 		}
 	}
 	if (optind < argc)

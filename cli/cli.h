@@ -27,6 +27,13 @@ int cli_usage_error(const char *synopsis, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /*
+ * The usage error of getopt_long() (optstring starting with ':', opterr 0) returning c: ':'
+ * names the option that needs an argument, anything else the unknown option. cmd names the
+ * subcommand ("bench server").
+ */
+int cli_getopt_error(const char *synopsis, const char *cmd, int c, char **argv);
+
+/*
  * A context in network namespace netns (NULL: ours). On failure print the library's reason
  * and return NULL.
  */
@@ -40,6 +47,10 @@ int cli_error(struct vxoff_ctx *ctx, int err);
 
 /* Print "vxoff: <what>: <strerror(-err)>" for failures outside a context. */
 int cli_errno(const char *what, int err);
+
+/* Print s to stdout, shifted right by pad spaces after each newline: a pretty JSON object
+ * of the library (json-c's two spaces a level) nested inside a document the command writes. */
+void cli_put_shifted(const char *s, int pad);
 
 /* Flush stdout and report a failed write (a closed pipe, a full disk). */
 int cli_finish_output(int status);

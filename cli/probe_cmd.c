@@ -485,14 +485,6 @@ static void print_device(const struct vxoff_devinfo *di)
 
 /* ---- JSON output ---- */
 
-/* s, shifted right by pad spaces after each newline (json-c's two spaces a level). */
-static void put_shifted(const char *s, int pad)
-{
-	for (const char *nl; pad && (nl = strchr(s, '\n')); s = nl + 1)
-		printf("%.*s\n%*s", (int)(nl - s), s, pad, "");
-	fputs(s, stdout);
-}
-
 /*
  * The document vxoff_devlist_json() writes, around devices probed one by one: the library
  * has no list of chosen devices, and probing all of them to keep a few would hide a
@@ -525,7 +517,7 @@ static int print_json(struct vxoff_devinfo **devs, int n, bool pretty)
 				fputs(pretty ? ",\n" : ",", stdout);
 			if (pretty)
 				fputs("    ", stdout);
-			put_shifted(txt[i], pretty ? 4 : 0);
+			cli_put_shifted(txt[i], pretty ? 4 : 0);
 		}
 		fputs(pretty ? (n ? "\n  ]\n}\n" : "  ]\n}\n") : "]}\n", stdout);
 	}
@@ -667,15 +659,8 @@ int cmd_probe(int argc, char **argv)
 		case 'h':
 			help();
 			return cli_finish_output(CLI_EXIT_OK);
-		case ':':
-			return cli_usage_error(SYNOPSIS, "probe: %s needs an argument",
-					       argv[optind - 1]);
-		default:
-			if (optopt)
-				return cli_usage_error(SYNOPSIS, "probe: unknown option -%c",
-						       optopt);
-			return cli_usage_error(SYNOPSIS, "probe: unknown option %s",
-					       argv[optind - 1]);
+		default: /* ':' an argument missing, '?' an unknown option */
+			return cli_getopt_error(SYNOPSIS, "probe", c, argv);
 		}
 	}
 	if (all && optind < argc)

@@ -803,14 +803,6 @@ static void print_tunnel(struct vxoff_ctx *ctx, const struct vxoff_tunnel *t)
 		printf("    (%u attributes newer than this library)\n", info.unknown_attrs);
 }
 
-/* s, shifted right by pad spaces after each newline (json-c's two spaces a level). */
-static void put_shifted(const char *s, int pad)
-{
-	for (const char *nl; pad && (nl = strchr(s, '\n')); s = nl + 1)
-		printf("%.*s\n%*s", (int)(nl - s), s, pad, "");
-	fputs(s, stdout);
-}
-
 /* The document vxoff_tunnel_list_json() writes, around one device's object. */
 static int print_one_json(const struct vxoff_tunnel *t, bool pretty)
 {
@@ -821,7 +813,7 @@ static int print_one_json(const struct vxoff_tunnel *t, bool pretty)
 		return cli_errno("building the JSON", r);
 	if (pretty) {
 		printf("{\n  \"schema\": \"%s\",\n  \"tunnels\": [\n    ", TUNNEL_SCHEMA);
-		put_shifted(s, 4);
+		cli_put_shifted(s, 4);
 		fputs("\n  ]\n}\n", stdout);
 	} else {
 		printf("{\"schema\":\"%s\",\"tunnels\":[%s]}\n", TUNNEL_SCHEMA, s);
@@ -898,15 +890,8 @@ static int sub_getopt(int argc, char **argv, struct common *c)
 		case 'h':
 			help();
 			return cli_finish_output(CLI_EXIT_OK);
-		case ':':
-			return cli_usage_error(cur_syn, "%s: %s needs an argument", cur_cmd,
-					       argv[optind - 1]);
-		default:
-			if (optopt)
-				return cli_usage_error(cur_syn, "%s: unknown option -%c", cur_cmd,
-						       optopt);
-			return cli_usage_error(cur_syn, "%s: unknown option %s", cur_cmd,
-					       argv[optind - 1]);
+		default: /* ':' an argument missing, '?' an unknown option */
+			return cli_getopt_error(cur_syn, cur_cmd, ch, argv);
 		}
 	}
 	return -1;
@@ -1251,15 +1236,8 @@ int cmd_tunnel(int argc, char **argv)
 		case 'h':
 			help();
 			return cli_finish_output(CLI_EXIT_OK);
-		case ':':
-			return cli_usage_error(SYN_ALL, "tunnel: %s needs an argument",
-					       argv[optind - 1]);
-		default:
-			if (optopt)
-				return cli_usage_error(SYN_ALL, "tunnel: unknown option -%c",
-						       optopt);
-			return cli_usage_error(SYN_ALL, "tunnel: unknown option %s",
-					       argv[optind - 1]);
+		default: /* ':' an argument missing, '?' an unknown option */
+			return cli_getopt_error(SYN_ALL, "tunnel", ch, argv);
 		}
 	}
 	if (optind >= argc)

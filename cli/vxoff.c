@@ -63,6 +63,15 @@ int cli_usage_error(const char *synopsis, const char *fmt, ...)
 	return CLI_EXIT_USAGE;
 }
 
+int cli_getopt_error(const char *synopsis, const char *cmd, int c, char **argv)
+{
+	if (c == ':')
+		return cli_usage_error(synopsis, "%s: %s needs an argument", cmd, argv[optind - 1]);
+	if (optopt)
+		return cli_usage_error(synopsis, "%s: unknown option -%c", cmd, optopt);
+	return cli_usage_error(synopsis, "%s: unknown option %s", cmd, argv[optind - 1]);
+}
+
 struct vxoff_ctx *cli_ctx_new(const char *netns)
 {
 	VXOFF_OPTS(vxoff_ctx_opts, o, .netns = netns);
@@ -99,6 +108,13 @@ int cli_errno(const char *what, int err)
 	else
 		fprintf(stderr, "vxoff: %s\n", strerror(err < 0 ? -err : err));
 	return CLI_EXIT_FAIL;
+}
+
+void cli_put_shifted(const char *s, int pad)
+{
+	for (const char *nl; pad && (nl = strchr(s, '\n')); s = nl + 1)
+		printf("%.*s\n%*s", (int)(nl - s), s, pad, "");
+	fputs(s, stdout);
 }
 
 int cli_finish_output(int status)
