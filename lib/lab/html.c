@@ -174,6 +174,8 @@ static void plan_section(struct vxoff__strbuf *sb, const struct vxoff_lab_report
 
 		vxoff__sb_add(sb, "<h3>%s end (%s)</h3>\n", i ? "Server" : "Client",
 			      !e->planned ? "not planned"
+			      : rep->tuning.mode == VXOFF_LAB_TUNE_SEARCH && !e->nplan
+				      ? "the search kept nothing"
 			      : e->applied ? (e->restored ? "applied, then restored"
 							  : "applied, restore failed")
 					   : "planned, not applied");
