@@ -43,7 +43,7 @@ static void help(void)
 	     "  --omit SEC           warm-up seconds per run (default 1; 0.5 with the search\n"
 	     "                       or quick)\n"
 	     "  --tune MODE          search (default; with --quick: profile), profile or none\n"
-	     "  --budget SEC         time budget of the search (default 70, 30 quick)\n"
+	     "  --budget SEC         time budget of the search (default 90, 30 quick)\n"
 	     "  --allow-mtu          the search may try a jumbo MTU on the testbed\n"
 	     "  --profile P          single-stream (default), many-flow or latency; implies\n"
 	     "                       --tune profile\n"

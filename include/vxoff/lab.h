@@ -57,7 +57,7 @@ struct vxoff_lab_opts {
 	uint32_t vni;		  /* 0 = 42 */
 	uint32_t port;		  /* VXLAN destination port; 0 = 4789 */
 	uint32_t tune;		  /* VXOFF_LAB_TUNE_* */
-	uint32_t budget_s;	  /* SEARCH: wall-clock budget of the search; 0 = 70 (30 with
+	uint32_t budget_s;	  /* SEARCH: wall-clock budget of the search; 0 = 90 (30 with
 				   * QUICK) */
 };
 #define VXOFF_LAB_OPTS_SZ_0_1 88u

@@ -37,7 +37,7 @@ struct vxoff_lab {
 
 /* Search defaults: a trial is 5 pairs of short runs; the budget leaves the default lab
  * within 3 minutes on a 2-core machine (docs/lab.md). */
-#define LAB_SEARCH_BUDGET_S 70u
+#define LAB_SEARCH_BUDGET_S 90u
 #define LAB_SEARCH_BUDGET_QUICK_S 30u
 #define LAB_SEARCH_RUN_MS 1000u
 #define LAB_SEARCH_OMIT_MS 300u
