@@ -263,6 +263,34 @@ static int snap_cmp_newest_first(const void *a, const void *b)
 }
 
 /*
+ * A context in @netns entered by its file rather than its name. The search takes its
+ * snapshots through contexts of its own made from a namespace fd, so they record no
+ * namespace name ("the caller's namespace") and a restore through a named context refuses
+ * them; one without a name accepts them (the device and its ifindex are still checked).
+ */
+static struct vxoff_ctx *ns_ctx_by_fd(const char *netns)
+{
+	char path[300];
+	struct vxoff_ctx *c = NULL;
+	int fd;
+
+	if (!netns)
+		return NULL;
+	snprintf(path, sizeof(path), "/run/netns/%s", netns);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	{
+		VXOFF_OPTS(vxoff_ctx_opts, o, .flags = VXOFF_CTX_F_NETNS_FD, .netns_fd = fd);
+
+		if (vxoff_ctx_new(&o, &c) < 0)
+			c = NULL;
+	}
+	close(fd);
+	return c;
+}
+
+/*
  * The search's snapshots of one end in @o->value ("vxoff-search-<pid>-<seq>-<end>.json"),
  * restored newest first (older ones were taken with the newer ones' changes undone), each
  * removed once restored. A namespace that is gone took its knobs with it: its files only
@@ -273,7 +301,7 @@ static int undo_dir(struct vxoff_ctx *ctx, const struct vxoff__lab_object *o, bo
 	struct snap_file *f = NULL;
 	uint32_t n = 0, cap = 0;
 	char pattern[600];
-	struct vxoff_ctx *c = NULL;
+	struct vxoff_ctx *c = NULL, *cfd = NULL;
 	glob_t g;
 	int first = 0, cr = 0;
 
@@ -314,16 +342,27 @@ static int undo_dir(struct vxoff_ctx *ctx, const struct vxoff__lab_object *o, bo
 					   "lab cleanup: namespace %s: %s", o->netns, strerror(-cr));
 	}
 	for (uint32_t i = 0; i < n; i++) {
+		struct vxoff_ctx *used = c;
 		int r = 0;
 
 		if (c && !first)
 			r = vxoff_tune_restore(c, f[i].path, VXOFF_TUNE_RESTORE_F_REMOVE, NULL);
+		if (r == -EINVAL && o->netns) {
+			/* a snapshot without the namespace's name (see ns_ctx_by_fd()) */
+			if (!cfd)
+				cfd = ns_ctx_by_fd(o->netns);
+			if (cfd) {
+				used = cfd;
+				r = vxoff_tune_restore(cfd, f[i].path, VXOFF_TUNE_RESTORE_F_REMOVE,
+						       NULL);
+			}
+		}
 		if (r == -ENODEV || (!c && !first))
 			r = unlink(f[i].path) < 0 && errno != ENOENT ? -errno : 0;
 		if (r == -ENOENT)
 			r = 0; /* restored and removed by someone else */
 		if (r < 0 && !first) /* the older ones wait for this one: keep them all */
-			first = c ? vxoff__lab_err_from(ctx, c, r, "lab cleanup")
+			first = used ? vxoff__lab_err_from(ctx, used, r, "lab cleanup")
 				  : vxoff__err(ctx, r, VXOFF_REASON_SYSTEM,
 					       "lab cleanup: removing %s: %s", f[i].path,
 					       strerror(-r));
@@ -333,6 +372,7 @@ static int undo_dir(struct vxoff_ctx *ctx, const struct vxoff__lab_object *o, bo
 	}
 	free(f);
 	vxoff_ctx_free(c);
+	vxoff_ctx_free(cfd);
 	if (!first && rmdir(o->value) < 0 && errno != ENOENT && errno != ENOTEMPTY)
 		first = vxoff__err(ctx, -errno, VXOFF_REASON_SYSTEM, "lab cleanup: removing %s: %s",
 				   o->value, strerror(errno));

@@ -889,6 +889,69 @@ static void sigkill_runs(const char *cli, unsigned *seed)
 		      "run %d (SIGKILL after %ld ms): after --cleanup %s", i, delay_ms, why);
 	}
 	printf("SIGKILL runs: 6, %d left something that --cleanup removed\n", cleaned);
+
+	/* once more during the search, after a candidate run: the search's snapshot directory
+	 * (recorded in the state file) is restored and removed by --cleanup */
+	{
+		char name[96], why[256], out[256], log[256];
+		struct nt_run cr = { 0 };
+		bool seen = false, snaps = false;
+		pid_t pid;
+		int st;
+
+		snprintf(name, sizeof(name), "%s-s", lab_name);
+		snprintf(out, sizeof(out), "%s/s", tmpdir);
+		snprintf(log, sizeof(log), "%s/s.log", tmpdir);
+		pid = fork();
+		if (pid == 0) {
+			int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+			dup2(fd, 2);
+			execl(cli, cli, "lab", "--quick", "--pairs", "1", "--duration", "0.3",
+			      "--omit", "0.1", "--tune", "search", "--budget", "25", "--name", name,
+			      "--out", out, (char *)NULL);
+			_exit(127);
+		}
+		/* kill it as soon as a candidate is applied: its snapshot file is there */
+		for (int t = 0; t < 1500 && !seen; t++) {
+			struct timespec ts = { 0, 20 * 1000000L };
+			char dir[256];
+			struct dirent *de;
+			DIR *d;
+
+			snprintf(dir, sizeof(dir), "/run/vxoff/lab-%s.search", name);
+			d = opendir(dir);
+			while (d && (de = readdir(d)))
+				seen |= strncmp(de->d_name, "vxoff-search-", 13) == 0 &&
+					!strstr(de->d_name, ".tmp");
+			if (d)
+				closedir(d);
+			if (!seen)
+				nanosleep(&ts, NULL);
+		}
+		kill(pid, SIGKILL);
+		waitpid(pid, &st, 0);
+		CHECK(seen, "no search snapshot within 30 s (log %s)", log);
+		{
+			char dir[256];
+			struct dirent *de;
+			DIR *d;
+
+			snprintf(dir, sizeof(dir), "/run/vxoff/lab-%s.search", name);
+			d = opendir(dir);
+			while (d && (de = readdir(d)))
+				snaps |= strncmp(de->d_name, "vxoff-search-", 13) == 0;
+			if (d)
+				closedir(d);
+		}
+		CHECK(nt_sh(&cr, "%s lab --cleanup --name %s", cli, name) == 0,
+		      "--cleanup after SIGKILL in the search: %s", cr.err);
+		nt_run_free(&cr);
+		CHECK(nothing_left(name, why, sizeof(why)),
+		      "SIGKILL in the search: after --cleanup %s", why);
+		printf("SIGKILL in the search: %s snapshot was left; --cleanup removed it all\n",
+		       snaps ? "a" : "no");
+	}
 }
 
 static void sigterm_runs(void)
