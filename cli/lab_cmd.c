@@ -347,6 +347,11 @@ int cmd_lab(int argc, char **argv)
 		lo.tune = VXOFF_LAB_TUNE_PROFILE;
 	if (lo.budget_s && lo.tune && lo.tune != VXOFF_LAB_TUNE_SEARCH)
 		return cli_usage_error(SYNOPSIS, "lab: --budget is for --tune search");
+	if (lo.budget_s && !lo.tune && (lo.flags & VXOFF_LAB_F_QUICK))
+		return cli_usage_error(SYNOPSIS, "lab: --quick applies the profile; --budget "
+						 "needs --tune search with it");
+	if ((lo.flags & VXOFF_LAB_F_ALLOW_MTU) && lo.tune && lo.tune != VXOFF_LAB_TUNE_SEARCH)
+		return cli_usage_error(SYNOPSIS, "lab: --allow-mtu is for --tune search");
 	if ((lo.underlay || lo.peer_ns || lo.peer_addr) &&
 	    !(lo.underlay && lo.peer_ns && lo.peer_addr))
 		return cli_usage_error(SYNOPSIS,

@@ -15,7 +15,9 @@
  *  - a user's underlay (veth between two test namespaces): the lab adds its VXLAN devices
  *    and removes them, and leaves the user's devices and addresses as they were;
  *  - SIGTERM at random points of 20 short CLI runs: nothing is left, or `vxoff lab
- *    --cleanup` removes it; SIGKILL at random points of 6 more: `--cleanup` removes it.
+ *    --cleanup` removes it; SIGKILL at random points of 6 more: `--cleanup` removes it;
+ *    SIGKILL of a --tune search run while a candidate is applied: `--cleanup` restores the
+ *    search's snapshot in its namespace and removes everything.
  * Parts whose tools are missing (xmllint, chromium, the CLI binary) skip with the reason;
  * the whole test skips (77) without root or the vxlan module.
  */
