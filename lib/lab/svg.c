@@ -212,8 +212,10 @@ static bool measured(const struct vxoff__lab_trial *t)
 static void trial_panel(struct vxoff__strbuf *sb, const struct vxoff_lab_report *rep)
 {
 	const struct vxoff__lab_tuning *tu = &rep->tuning;
+	static const double steps[] = { 0.05, 0.1, 0.2, 0.25, 0.5, 1, 2, 5, 10 };
 	struct tscale sc = { 0.9, 1.1 };
-	double gw, bw;
+	double gw, bw, step = 10;
+	int nticks;
 
 	for (uint32_t i = 0; i < tu->ntrials; i++) {
 		const struct vxoff__lab_trial *t = &tu->trials[i];
@@ -227,24 +229,32 @@ static void trial_panel(struct vxoff__strbuf *sb, const struct vxoff_lab_report 
 		if (hi > sc.hi)
 			sc.hi = hi;
 	}
-	/* a little room, and ticks at round tenths */
-	sc.lo = floor((sc.lo - 0.05) * 10) / 10;
-	sc.hi = ceil((sc.hi + 0.05) * 10) / 10;
+	/* a little room, and at most 6 ticks at a round step */
+	sc.lo -= 0.03;
+	sc.hi += 0.03;
+	for (size_t k = 0; k < sizeof(steps) / sizeof(steps[0]); k++)
+		if ((sc.hi - sc.lo) / steps[k] <= 6) {
+			step = steps[k];
+			break;
+		}
+	sc.lo = floor(sc.lo / step) * step;
+	sc.hi = ceil(sc.hi / step) * step;
 	if (sc.lo < 0)
 		sc.lo = 0;
+	nticks = (int)lround((sc.hi - sc.lo) / step);
 	vxoff__sb_add(sb, "<g id=\"trials-axes\" class=\"axes\">\n");
 	vxoff__sb_add(sb,
-		      "<text class=\"panel-title\" x=\"%.1f\" y=\"%d\">Search: each trial's "
-		      "effect on %s, candidate/baseline (bar: geometric mean of %u paired ratios, "
-		      "whiskers: 95%% interval)</text>\n",
+		      "<text class=\"panel-title\" x=\"%.1f\" y=\"%d\">Search: %s "
+		      "candidate/baseline per trial (mean of %u paired ratios, whiskers: 95%% "
+		      "interval)</text>\n",
 		      (T_X0 + T_X1) / 2, T_TOP - 22, tu->objective ? tu->objective : "the objective",
 		      tu->pairs);
 	vxoff__sb_add(sb, "<line class=\"axis\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>\n",
 		      T_X0, T_TOP, T_X0, T_BOTTOM);
 	vxoff__sb_add(sb, "<line class=\"axis\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>\n",
 		      T_X0, T_BOTTOM, T_X1, T_BOTTOM);
-	for (int i = 0; i <= 4; i++) {
-		double v = sc.lo + (sc.hi - sc.lo) * i / 4, y = ty(&sc, v);
+	for (int i = 0; i <= nticks; i++) {
+		double v = sc.lo + step * i, y = ty(&sc, v);
 
 		vxoff__sb_add(sb,
 			      "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
