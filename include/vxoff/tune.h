@@ -254,7 +254,7 @@ VXOFF_API int vxoff_tune_apply(struct vxoff_ctx *ctx, const struct vxoff_tune_pl
 
 /**
  * vxoff_tune_restore() - put back every value saved in @snapshot, in the safe order
- * (channels, link/rings/features/coalescing, RSS, IRQ affinity, XPS/RPS/RFS, NAPI, sysctls),
+ * (channels, link/rings/coalescing, RSS, IRQ affinity, XPS/RPS/RFS, NAPI, features, sysctls),
  * each read back. Idempotent: values already in place are not written.
  * @ret_changed: NULL, or the number of knobs written.
  *

@@ -216,7 +216,21 @@ static int build_snapshot(struct vxoff_ctx *ctx, const struct vxoff_tune_plan *p
 	return 0;
 }
 
-/* Indexes of @s's knobs in restore order: stage by stage; within a stage, newest first
+/*
+ * Where a kind goes when restoring: the apply stages, except that features come back after
+ * the NAPI settings. A feature can create or remove a device's NAPIs (GRO on veth), so a
+ * NAPI setting written under the feature must be put back while the NAPIs still exist.
+ */
+static int restore_rank(uint32_t kind)
+{
+	int stage = vxoff_knob_stage(kind);
+
+	if (kind == VXOFF_KNOB_FEATURE)
+		return 6;
+	return stage == 6 ? 7 : stage;
+}
+
+/* Indexes of @s's knobs in restore order: rank by rank; within a rank, newest first
  * (an overlay's MTU is lowered before its underlay's). */
 static uint32_t *restore_order(const struct vxoff_tune_state *st)
 {
@@ -225,14 +239,14 @@ static uint32_t *restore_order(const struct vxoff_tune_state *st)
 
 	if (!ord)
 		return NULL;
-	for (int stage = 0; stage <= 6; stage++)
+	for (int rank = 0; rank <= 7; rank++)
 		for (uint32_t i = st->count; i-- > 0;)
-			if (vxoff_knob_stage(st->knobs[i].kind) == stage)
+			if (restore_rank(st->knobs[i].kind) == rank)
 				ord[n++] = i;
 	for (uint32_t i = 0; i < st->count; i++) {
-		int stage = vxoff_knob_stage(st->knobs[i].kind);
+		int rank = restore_rank(st->knobs[i].kind);
 
-		if (stage < 0 || stage > 6)
+		if (rank < 0 || rank > 7)
 			ord[n++] = i;
 	}
 	return ord;

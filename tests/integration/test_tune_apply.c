@@ -387,6 +387,8 @@ static void test_cli_plan(void **state)
 	/* a plan as the search writes it: knobs of the underlay and of the overlay */
 	assert_int_equal(vxoff_tune_plan_empty(&p), 0);
 	plan_flip(p, VXOFF_KNOB_FEATURE, "va", -1, "rx-gro", "on", "off");
+	/* written under GRO: restore must put it back before GRO goes off (veth's NAPIs go) */
+	plan_flip(p, VXOFF_KNOB_THREADED, "va", -1, NULL, "1", "0");
 	plan_flip(p, VXOFF_KNOB_RPS_CPUS, "va", 0, NULL, "0", "");
 	plan_flip(p, VXOFF_KNOB_FEATURE, "xa", -1, "rx-gro", "on", "off");
 	print_message("saved plan: %u items\n", vxoff_tune_plan_count(p));

@@ -765,13 +765,30 @@ static bool stage_ordered(uint32_t from, uint32_t to)
 	return true;
 }
 
+/* The restore order of docs/tune.md: the apply stages, but features after the NAPI settings
+ * (a feature can create or remove a device's NAPIs) and sysctls last. */
+static int restore_rank(uint32_t kind)
+{
+	if (kind == VXOFF_KNOB_FEATURE)
+		return 6;
+	return vxoff_knob_stage(kind) == 6 ? 7 : vxoff_knob_stage(kind);
+}
+
+static bool restore_ordered(uint32_t from, uint32_t to)
+{
+	for (uint32_t i = from + 1; i < to; i++)
+		if (restore_rank(write_knobs[i].kind) < restore_rank(write_knobs[i - 1].kind))
+			return false;
+	return true;
+}
+
 static void test_apply_restore_order(void **state)
 {
 	struct fx *f = fx_new(4);
 	struct vxoff_tune_plan *p;
 	char snap[128], **before;
 	uint32_t changed = 0, applied;
-	int under = -1, over = -1;
+	int under = -1, over = -1, feature = -1, napi = -1;
 
 	(void)state;
 	store_for_hand_plan();
@@ -789,12 +806,19 @@ static void test_apply_restore_order(void **state)
 	/* restore: every value back, stage by stage, the overlay's MTU before the underlay's */
 	assert_int_equal(vxoff_tune_restore(f->ctx, snap, 0, &changed), 0);
 	assert_int_equal(changed, 9);
-	assert_true(stage_ordered(applied, nwrites));
+	assert_true(restore_ordered(applied, nwrites));
 	assert_int_equal(write_knobs[applied].kind, VXOFF_KNOB_CHANNELS);
-	for (uint32_t i = applied; i < nwrites; i++)
+	for (uint32_t i = applied; i < nwrites; i++) {
 		if (write_knobs[i].kind == VXOFF_KNOB_MTU)
 			*(strcmp(write_knobs[i].dev, "vx0") == 0 ? &over : &under) = (int)i;
+		if (write_knobs[i].kind == VXOFF_KNOB_FEATURE)
+			feature = (int)i;
+		if (write_knobs[i].kind == VXOFF_KNOB_GRO_FLUSH_TIMEOUT)
+			napi = (int)i;
+	}
 	assert_true(over >= 0 && under > over);
+	/* GRO off can remove a veth's NAPIs: the NAPI setting goes back first */
+	assert_true(napi >= 0 && feature > napi);
 	assert_values(before);
 	/* idempotent: a second restore writes nothing */
 	applied = nwrites;
