@@ -50,12 +50,15 @@ static int pass_err(struct vxoff_search *s, struct vxoff_ctx *from, int r, const
 }
 
 /* A context of our own in the namespace of @user: the caller's stays free for its
- * callbacks and errors, and the tune and bench calls may enter ours. */
+ * callbacks and errors, and the tune and bench calls may enter ours. By name when the
+ * caller's has one, so the snapshots record the namespace and a later restore by name
+ * (vxoff tune restore -n, vxoff lab --cleanup) accepts them. */
 static int own_ctx(struct vxoff_ctx *user, struct vxoff_ctx **ret)
 {
-	int fd = vxoff__ctx_netns_fd(user);
+	const char *name = vxoff__ctx_netns_name(user);
+	int fd = name ? -1 : vxoff__ctx_netns_fd(user);
 	bool roots = vxoff__ctx_sysfs_overridden(user);
-	VXOFF_OPTS(vxoff_ctx_opts, co, .flags = fd >= 0 ? VXOFF_CTX_F_NETNS_FD : 0,
+	VXOFF_OPTS(vxoff_ctx_opts, co, .flags = fd >= 0 ? VXOFF_CTX_F_NETNS_FD : 0, .netns = name,
 		   .netns_fd = fd >= 0 ? fd : 0,
 		   .sysfs_root = roots ? vxoff__ctx_sysfs_root(user) : NULL,
 		   .procfs_root = roots ? vxoff__ctx_procfs_root(user) : NULL);
