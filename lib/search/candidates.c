@@ -61,6 +61,21 @@ static bool find(const struct vxoff_tune_state *st, uint32_t kind, int32_t index
 	return false;
 }
 
+/* Whether the device of @st has a NAPI instance now (tune lists one knob per NAPI). A veth
+ * without GRO has none, and writing its threaded switch fails with EOPNOTSUPP. */
+static bool has_napi(const struct vxoff_tune_state *st)
+{
+	uint32_t n = vxoff_tune_state_count(st);
+
+	for (uint32_t i = 0; i < n; i++) {
+		VXOFF_OUT(vxoff_knob, k);
+
+		if (vxoff_tune_state_get(st, i, &k) == 0 && k.kind == VXOFF_KNOB_NAPI_THREADED)
+			return true;
+	}
+	return false;
+}
+
 /* Append "what" to the candidate's description. */
 static int describe(struct vxoff__search_cand *c, const char *what)
 {
@@ -291,11 +306,13 @@ static int build(struct builder *b)
 		vxoff_topology_free(topo);
 	}
 
-	if ((r = start(b, "threaded-napi-receiver", 1.05)) < 0 ||
-	    (r = want(b, R, 0, VXOFF_KNOB_THREADED, -1, NULL, "1",
-		      "NAPI in a kthread the scheduler can place")) < 0)
-		return r;
-	finish(b);
+	if (b->st[R][0] && has_napi(b->st[R][0])) {
+		if ((r = start(b, "threaded-napi-receiver", 1.05)) < 0 ||
+		    (r = want(b, R, 0, VXOFF_KNOB_THREADED, -1, NULL, "1",
+			      "NAPI in a kthread the scheduler can place")) < 0)
+			return r;
+		finish(b);
+	}
 
 	if ((r = start(b, "coalesce-receiver", 1.03)) < 0 ||
 	    (r = want(b, R, 0, VXOFF_KNOB_COALESCE, -1, "adaptive-rx", "on",

@@ -40,6 +40,8 @@ static struct fknob store0[] = {
 	{"vb", VXOFF_KNOB_FEATURE, -1, "rx-gro-hw", "off", VXOFF_KNOB_F_FIXED},
 	{"vb", VXOFF_KNOB_RPS_CPUS, 0, NULL, "", 0},
 	{"vb", VXOFF_KNOB_THREADED, -1, NULL, "0", 0},
+	/* one NAPI (GRO on a veth, or a NIC queue): only then is threaded NAPI a candidate */
+	{"vb", VXOFF_KNOB_NAPI_THREADED, 8193, NULL, "0", 0},
 	{"vb", VXOFF_KNOB_COALESCE, -1, "adaptive-rx", "unsupported", VXOFF_KNOB_F_UNSUPPORTED},
 };
 #define NKNOBS (sizeof(store0) / sizeof(store0[0]))
