@@ -12,7 +12,7 @@ build=${1:-$src/build-abi}
 baseline=$src/tests/abi/libvxoff.so.0.abi
 
 cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVXOFF_WERROR=ON >/dev/null
-cmake --build "$build" --target vxoff -j"$(nproc)" >/dev/null
+cmake --build "$build" --target vxoff vxoff_cli -j"$(nproc)" >/dev/null # what install copies
 
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
