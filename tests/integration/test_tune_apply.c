@@ -30,19 +30,9 @@ static struct {
 	struct vxoff_ctx *ctx;
 } g;
 
-#define SKIP_IF_NEEDED()                                                                           \
-	do {                                                                                       \
-		if (g.skip) {                                                                      \
-			print_message("SKIP: %s\n", g.skip);                                       \
-			skip();                                                                    \
-		}                                                                                  \
-	} while (0)
-
 static int group_setup(void **state)
 {
-	static char why[512];
 	VXOFF_OPTS(vxoff_ctx_opts, o);
-	struct nt_run r;
 
 	(void)state;
 	g.cli = getenv("VXOFF_CLI");
@@ -60,16 +50,11 @@ static int group_setup(void **state)
 	    nt_sh_quiet("ip -n %s link set va up", g.ns) ||
 	    nt_sh_quiet("ip -n %s link set vb up", g.peer))
 		return -1;
-	if (nt_sh(&r, "ip -n %s link add xa type vxlan id 42 local 198.18.0.1 remote 198.18.0.2 "
-		  "dstport 4789 dev va", g.ns) != 0) {
-		snprintf(why, sizeof(why), "no VXLAN support in this kernel (vxlan module?): %s",
-			 r.err);
-		why[strcspn(why, "\n")] = '\0';
-		nt_run_free(&r);
-		g.skip = why;
+	if (nt_sh_feature(&g.skip, "no VXLAN support in this kernel (vxlan module?)",
+			  "ip -n %s link add xa type vxlan id 42 local 198.18.0.1 remote "
+			  "198.18.0.2 dstport 4789 dev va",
+			  g.ns))
 		return 0;
-	}
-	nt_run_free(&r);
 	if (nt_sh_quiet("ip -n %s link set xa mtu 1450 up", g.ns))
 		return -1;
 	o.netns = g.ns;
@@ -196,28 +181,28 @@ static void api_round(uint32_t profile, uint32_t flags, uint32_t mtu, const char
 static void test_api_single_stream(void **state)
 {
 	(void)state;
-	SKIP_IF_NEEDED();
+	NT_SKIP_IF(g.skip);
 	api_round(VXOFF_PROFILE_SINGLE_STREAM, 0, 0, "single-stream");
 }
 
 static void test_api_single_stream_jumbo(void **state)
 {
 	(void)state;
-	SKIP_IF_NEEDED();
+	NT_SKIP_IF(g.skip);
 	api_round(VXOFF_PROFILE_SINGLE_STREAM, VXOFF_TUNE_ALLOW_MTU, 9000, "single-stream-mtu");
 }
 
 static void test_api_many_flow(void **state)
 {
 	(void)state;
-	SKIP_IF_NEEDED();
+	NT_SKIP_IF(g.skip);
 	api_round(VXOFF_PROFILE_MANY_FLOW, VXOFF_TUNE_ALLOW_CHANNELS, 0, "many-flow");
 }
 
 static void test_api_latency(void **state)
 {
 	(void)state;
-	SKIP_IF_NEEDED();
+	NT_SKIP_IF(g.skip);
 	/* a deferred GRO flush for the profile to take away (busy polling is global: advice) */
 	assert_int_equal(nt_sh_quiet("ip netns exec %s sh -c "
 				     "'echo 20000 > /sys/class/net/va/gro_flush_timeout'", g.ns),
@@ -233,7 +218,7 @@ static void test_bad_input(void **state)
 	char *before, *after;
 
 	(void)state;
-	SKIP_IF_NEEDED();
+	NT_SKIP_IF(g.skip);
 	before = state_of_all();
 	assert_int_equal(vxoff_tune_plan_new(g.ctx, "va", &o, &p), -EINVAL);
 	assert_non_null(strstr(last_msg(), "CPU 4095"));
@@ -256,7 +241,7 @@ static void test_cli(void **state)
 	struct json_object *j;
 
 	(void)state;
-	SKIP_IF_NEEDED();
+	NT_SKIP_IF(g.skip);
 	if (!g.cli || access(g.cli, X_OK) != 0) {
 		print_message("SKIP: VXOFF_CLI does not name the vxoff binary (run through "
 			      "ctest)\n");
@@ -374,7 +359,7 @@ static void test_cli_plan(void **state)
 	FILE *f;
 
 	(void)state;
-	SKIP_IF_NEEDED();
+	NT_SKIP_IF(g.skip);
 	if (!g.cli || access(g.cli, X_OK) != 0) {
 		print_message("SKIP: VXOFF_CLI does not name the vxoff binary (run through "
 			      "ctest)\n");
