@@ -606,6 +606,15 @@ static void test_options_one_by_one(void **state)
 		/* 2. with the option */
 		case_opts(f, k->c, true, &o);
 		r = vxoff_tunnel_create(f->ca, "vxo", &o, &t);
+		if (r == -EOPNOTSUPP && tt_ifindex(f->a, "vxo") == 0) {
+			/* a kernel built without the option (6.18.44-fc refuses remcsum
+			 * nopartial): the refusal is reported with the kernel's words and
+			 * nothing is left behind, which is what the library owes here */
+			print_message("case %zu (%s): SKIP: this kernel refuses it: %s\n", i,
+				      vxoff_tun_option_name(k->id), tt_errmsg(f->ca));
+			json_object_put(bl);
+			continue;
+		}
 		if (r != 0) {
 			print_error("case %zu (%s): create = %d (%s): %s\n", i,
 				    vxoff_tun_option_name(k->id), r, strerror(-r), tt_errmsg(f->ca));
