@@ -260,7 +260,8 @@ typedef int (*vxoff_bench_interval_fn)(void *user, const struct vxoff_bench_inte
  *
  * Return: 0, -EINVAL (a bad option, named), -E2BIG, -ECONNREFUSED, -ETIMEDOUT, -EBUSY (the
  * server runs another test; VXOFF_REASON_PEER), -EPROTO (the server broke the protocol),
- * -ENOENT (congestion control unknown on either end), -EAFNOSUPPORT, -ECANCELED, -ENOMEM.
+ * -ENOENT (congestion control unknown on either end), -EAFNOSUPPORT, -ECONNABORTED (the
+ * server aborted the test, its reason in the message; VXOFF_REASON_PEER), -ECANCELED, -ENOMEM.
  * Since: 0.1
  */
 VXOFF_API int vxoff_bench_run(struct vxoff_ctx *ctx, const struct vxoff_bench_opts *opts,
