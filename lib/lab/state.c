@@ -317,11 +317,20 @@ static int undo_dir(struct vxoff_ctx *ctx, const struct vxoff__lab_object *o, bo
 	if (glob(pattern, GLOB_NOSORT, NULL, &g) == 0) {
 		for (size_t i = 0; i < g.gl_pathc; i++) {
 			const char *base = strrchr(g.gl_pathv[i], '/');
-			unsigned long pid, seq;
+			unsigned long seq;
 			struct snap_file *v;
+			char *end;
 
 			base = base ? base + 1 : g.gl_pathv[i];
-			if (sscanf(base, "vxoff-search-%lu-%lu-", &pid, &seq) != 2)
+			/* vxoff-search-<pid>-<seq>-<dev>.json */
+			if (strncmp(base, "vxoff-search-", 13) != 0)
+				continue;
+			errno = 0;
+			(void)strtoul(base + 13, &end, 10);
+			if (errno || end == base + 13 || *end != '-')
+				continue;
+			seq = strtoul(end + 1, &end, 10);
+			if (errno || *end != '-')
 				continue;
 			v = vxoff__grow(f, &cap, n, sizeof(*f));
 			if (!v)
@@ -334,7 +343,8 @@ static int undo_dir(struct vxoff_ctx *ctx, const struct vxoff__lab_object *o, bo
 		}
 		globfree(&g);
 	}
-	qsort(f, n, sizeof(*f), snap_cmp_newest_first);
+	if (n)
+		qsort(f, n, sizeof(*f), snap_cmp_newest_first);
 	if (n && !ns_gone(o->netns)) {
 		c = ns_ctx(o->netns, &cr);
 		if (!c && cr != -ENOENT)
