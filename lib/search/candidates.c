@@ -61,8 +61,9 @@ static bool find(const struct vxoff_tune_state *st, uint32_t kind, int32_t index
 	return false;
 }
 
-/* Whether the device of @st has a NAPI instance now (tune lists one knob per NAPI). A veth
- * without GRO has none, and writing its threaded switch fails with EOPNOTSUPP. */
+/* Whether the device of @st has a NAPI instance now (tune lists one knob per NAPI, or one
+ * marked unsupported when there is none). A veth without GRO has none, and writing its
+ * threaded switch fails with EOPNOTSUPP. */
 static bool has_napi(const struct vxoff_tune_state *st)
 {
 	uint32_t n = vxoff_tune_state_count(st);
@@ -70,7 +71,8 @@ static bool has_napi(const struct vxoff_tune_state *st)
 	for (uint32_t i = 0; i < n; i++) {
 		VXOFF_OUT(vxoff_knob, k);
 
-		if (vxoff_tune_state_get(st, i, &k) == 0 && k.kind == VXOFF_KNOB_NAPI_THREADED)
+		if (vxoff_tune_state_get(st, i, &k) == 0 && k.kind == VXOFF_KNOB_NAPI_THREADED &&
+		    !(k.flags & VXOFF_KNOB_F_UNSUPPORTED))
 			return true;
 	}
 	return false;

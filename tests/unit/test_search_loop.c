@@ -483,6 +483,24 @@ static void candidate_that_cannot_be_applied(void **state)
 	vxoff_search_free(s);
 }
 
+static void no_napi_no_threaded_candidate(void **state)
+{
+	struct vxoff_search *s = new_search(0, 600, "tnl-offload,gro-receiver,gro-fwd-receiver,pin,"
+						     "rps-receiver");
+	uint32_t why = 0;
+
+	(void)state;
+	/* a veth without GRO: tune lists its per-NAPI knob as unsupported */
+	for (size_t i = 0; i < NKNOBS; i++)
+		if (F.k[i].kind == VXOFF_KNOB_NAPI_THREADED)
+			F.k[i].flags = VXOFF_KNOB_F_UNSUPPORTED;
+	assert_int_equal(vxoff_search_run(s), 0);
+	assert_string_equal(outcome(s, "threaded-napi-receiver", &why), "not tried");
+	assert_int_equal(vxoff_search_restore(s), 0);
+	assert_true(at_start());
+	vxoff_search_free(s);
+}
+
 static void failing_baseline_restores_everything(void **state)
 {
 	struct vxoff_search *s = new_search(VXOFF_SEARCH_F_ALLOW_MTU, 600, NULL);
@@ -552,6 +570,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(greedy_keeps_what_wins, setup, teardown),
 		cmocka_unit_test_setup_teardown(abba_switches_once_per_pair, setup, teardown),
 		cmocka_unit_test_setup_teardown(candidate_that_cannot_be_applied, setup, teardown),
+		cmocka_unit_test_setup_teardown(no_napi_no_threaded_candidate, setup, teardown),
 		cmocka_unit_test_setup_teardown(failing_baseline_restores_everything, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(budget_too_small_changes_nothing, setup, teardown),
