@@ -134,7 +134,7 @@ static int parse_set(const char *s, uint64_t *bits)
 		s++;
 	if (!strncmp(s, "0x", 2) || !strncmp(s, "0X", 2))
 		return vxoff__mask_parse(s, bits, SET_BITS);
-	return vxoff__cpuset_parse(s, bits, SET_BITS, NULL);
+	return vxoff__cpulist_parse_ex(s, bits, SET_BITS, NULL);
 }
 
 static bool sets_eq(const char *a, const char *b)

@@ -175,20 +175,10 @@ int vxoff__tune_restore_ex(struct vxoff_ctx *ctx, const char *snapshot, uint32_t
 
 /* CPU numbers below this are accepted in lists and masks (as vxoff_cpulist_to_mask). */
 #define VXOFF__CPU_LIMIT 65536u
-/* A cpulist ("0-3,8", "0-15:2" every 2nd, "0-15:2/4" first 2 of every 4) into bits[nbits/64].
- * -EINVAL malformed, -ERANGE a CPU >= nbits (*bad, may be NULL, gets it). The core's parser. */
-static inline int vxoff__cpuset_parse(const char *list, uint64_t *bits, uint32_t nbits,
-				      uint32_t *bad)
-{
-	return vxoff__cpulist_parse_ex(list, bits, nbits, bad);
-}
+/* Cpulists are parsed and printed by the core (vxoff__cpulist_parse_ex, vxoff__cpulist_format). */
 /* A hex mask ("ff,00000001", "0x3") into bits. -EINVAL, -ERANGE. */
 int vxoff__mask_parse(const char *mask, uint64_t *bits, uint32_t nbits);
-/* Canonical cpulist ("" when empty) / mask ("0" when empty) of bits; heap, NULL = ENOMEM. */
-static inline char *vxoff__cpuset_format(const uint64_t *bits, uint32_t nbits)
-{
-	return vxoff__cpulist_format(bits, nbits);
-}
+/* Canonical mask ("0" when empty) of bits; heap, NULL = ENOMEM. */
 char *vxoff__mask_format(const uint64_t *bits, uint32_t nbits);
 /* vxoff_topology_read() without the enter/leave bracket (for callers inside the library). */
 int vxoff__topology_read(struct vxoff_ctx *ctx, struct vxoff_topology **ret);

@@ -276,7 +276,7 @@ static int canonical(uint32_t kind, const char *text, char **value)
 			return -ENOMEM;
 		r = vxoff__mask_parse(text, bits, VXOFF__CPU_LIMIT);
 		if (r == 0) {
-			*value = vxoff__cpuset_format(bits, VXOFF__CPU_LIMIT);
+			*value = vxoff__cpulist_format(bits, VXOFF__CPU_LIMIT);
 			r = *value ? 0 : -ENOMEM;
 		} else {
 			r = -EPROTO;
@@ -319,7 +319,7 @@ static int file_text(struct vxoff_ctx *ctx, const struct vxoff__knob *k, char **
 
 		if (!bits)
 			return -ENOMEM;
-		r = vxoff__cpuset_parse(k->value, bits, VXOFF__CPU_LIMIT, NULL);
+		r = vxoff__cpulist_parse_ex(k->value, bits, VXOFF__CPU_LIMIT, NULL);
 		if (r == 0) {
 			char *m = vxoff__mask_format(bits, VXOFF__CPU_LIMIT);
 
@@ -765,8 +765,8 @@ static int write_irq(struct vxoff_ctx *ctx, const struct vxoff__knob *k)
 		uint64_t *want = calloc((size_t)2 * (VXOFF__CPU_LIMIT / 64), sizeof(uint64_t));
 		bool inside = true;
 
-		if (want && vxoff__cpuset_parse(list, want, VXOFF__CPU_LIMIT, NULL) == 0 &&
-		    vxoff__cpuset_parse(eff, want + VXOFF__CPU_LIMIT / 64, VXOFF__CPU_LIMIT,
+		if (want && vxoff__cpulist_parse_ex(list, want, VXOFF__CPU_LIMIT, NULL) == 0 &&
+		    vxoff__cpulist_parse_ex(eff, want + VXOFF__CPU_LIMIT / 64, VXOFF__CPU_LIMIT,
 					NULL) == 0)
 			for (uint32_t w = 0; w < VXOFF__CPU_LIMIT / 64; w++)
 				if (want[VXOFF__CPU_LIMIT / 64 + w] & ~want[w])
