@@ -52,6 +52,10 @@ int cli_errno(const char *what, int err);
  * of the library (json-c's two spaces a level) nested inside a document the command writes. */
 void cli_put_shifted(const char *s, int pad);
 
+/* Print s as a JSON string literal (quotes, backslashes and control characters escaped):
+ * names a command prints itself, such as interface names, may hold any of them. */
+void cli_put_json_string(const char *s);
+
 /* Flush stdout and report a failed write (a closed pipe, a full disk). */
 int cli_finish_output(int status);
 

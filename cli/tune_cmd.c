@@ -247,23 +247,6 @@ static int do_plan(struct vxoff_ctx *ctx, const struct args *a)
 	return CLI_EXIT_OK;
 }
 
-/* A JSON string literal of s. */
-static void put_json_string(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
-
 static uint32_t applicable(const struct vxoff_tune_plan *plan)
 {
 	uint32_t n = 0;
@@ -317,10 +300,10 @@ static int do_apply(struct vxoff_ctx *ctx, const struct args *a)
 		if (r < 0)
 			return cli_errno("formatting JSON", r);
 		printf("{\"schema\":\"" APPLY_SCHEMA "\",\"snapshot\":");
-		put_json_string(a->snapshot);
+		cli_put_json_string(a->snapshot);
 		if (a->plan_file) {
 			printf(",\"plan_file\":");
-			put_json_string(a->plan_file);
+			cli_put_json_string(a->plan_file);
 		}
 		printf(",\"plan\":%s}\n", s);
 		vxoff_free(s);
@@ -351,7 +334,7 @@ static int do_restore(struct vxoff_ctx *ctx, const struct args *a)
 		return cli_error(ctx, r);
 	if (a->json) {
 		printf("{\"schema\":\"" RESTORE_SCHEMA "\",\"snapshot\":");
-		put_json_string(a->target);
+		cli_put_json_string(a->target);
 		printf(",\"dry_run\":%s,\"changed\":%u}\n", a->dry_run ? "true" : "false",
 		       changed);
 		return CLI_EXIT_OK;

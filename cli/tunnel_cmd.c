@@ -822,23 +822,6 @@ static int print_one_json(const struct vxoff_tunnel *t, bool pretty)
 	return CLI_EXIT_OK;
 }
 
-/* A JSON string body (interface names may hold quotes). */
-static void put_jstr(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
-
 /* After a success: the warnings of the call (what the kernel adjusted). */
 static void print_warnings(struct vxoff_ctx *ctx)
 {
@@ -1069,7 +1052,7 @@ static void print_fdb_json(const char *dev, const struct vxoff_fdb_entry *e, uin
 
 	printf("{%s%s\"schema\":%s\"%s\",%s%s\"dev\":%s", nl, pretty ? "  " : "", sp, FDB_SCHEMA,
 	       nl, pretty ? "  " : "", sp);
-	put_jstr(dev);
+	cli_put_json_string(dev);
 	printf(",%s%s\"fdb\":%s[", nl, pretty ? "  " : "", sp);
 	for (uint32_t i = 0; i < n; i++) {
 		printf("%s%s%s{", i ? "," : "", nl, pretty ? "    " : "");
